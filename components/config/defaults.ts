@@ -1,0 +1,38 @@
+/**
+ * Every default of the stack configuration, in one place. Pulumi.yaml declares the same values
+ * (a test keeps the two equal) and the README documents them.
+ */
+export const defaults = {
+    kubernetesVersion: "1.34",
+    tunnelMode: "konnectivity",
+    externalNetwork: "public",
+    apiserverReplicas: 2,
+    etcdReplicas: 3,
+    etcdStorageSize: "10Gi",
+    etcdStorageClass: "",
+    agentReplicas: 2,
+    agentMode: "deployment",
+    tunnelPort: 8132,
+    tunnelKeepaliveSeconds: 30,
+    lbProvider: "amphora",
+    lbIdleTimeoutSeconds: 3600,
+    apiserverNodePort: 30443,
+    tunnelNodePort: 30132,
+    openvpnNodePort: 30194,
+    podCidr: "172.25.0.0/16",
+    serviceCidr: "10.240.16.0/20",
+    clusterDomain: "cluster.local",
+    dnsNameservers: ["1.1.1.1", "9.9.9.9"],
+    apiAllowedCidrs: ["0.0.0.0/0"],
+    sshAllowedCidrs: [] as string[],
+    tunnelAllowedCidrs: [] as string[],
+    caValidityHours: 87600,
+    certValidityHours: 8760,
+    certEarlyRenewalHours: 720,
+    /** Roles the deployer gets in a project this stack creates. */
+    projectRoles: ["member", "load-balancer_member"],
+    projectDomainId: "default",
+} as const;
+
+/** Config keys that hold secrets; set them with `pulumi config set --secret`. */
+export const secretKeys = ["seedKubeconfig", "controlPlaneCredentialSecret", "workerCredentialSecret"] as const;

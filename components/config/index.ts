@@ -1,0 +1,4 @@
+export * from "./settings";
+export { defaults, secretKeys } from "./defaults";
+export { loadSettings, ConfigError, ConfigProblem, configNamespace } from "./load";
+export { VersionPins, supportedKubernetesVersions, versionPins } from "./versions";

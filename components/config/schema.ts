@@ -1,0 +1,322 @@
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, hasHostBits, isIPv4Address, parseCidr } from "./cidr";
+import { defaults } from "./defaults";
+import { supportedKubernetesVersions } from "./versions";
+
+/**
+ * The schema of the raw stack configuration: what `pulumi config` holds, before defaults.
+ * Scalars arrive as strings (Pulumi stores every config value as text), so numbers are parsed
+ * here, where a bad one becomes a reported problem instead of an exception.
+ */
+
+const wholeNumber = (min: number, max: number, what = "a whole number") =>
+    z.preprocess(
+        (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+        z
+            .int({ error: `must be ${what} from ${min} to ${max}` })
+            .min(min, `must be ${what} from ${min} to ${max}`)
+            .max(max, `must be ${what} from ${min} to ${max}`),
+    );
+
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+    z.enum(values, { error: `allowed: ${values.join(", ")}` });
+
+const dnsLabel = z
+    .string({ error: "must be a string" })
+    .max(55, "at most 55 characters (the seed namespace is cluster-<name>, a 63-character DNS label)")
+    .regex(
+        /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+        "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
+    );
+
+const cidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
+    if (!parseCidr(v) || !v.includes("/")) {
+        ctx.addIssue({ code: "custom", message: "must be a CIDR such as 10.0.0.0/24" });
+    } else if (hasHostBits(v)) {
+        ctx.addIssue({
+            code: "custom",
+            message: "has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)",
+        });
+    }
+});
+
+const ipv4Cidr = cidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
+
+const ipv4 = z
+    .string({ error: "must be an IPv4 address" })
+    .refine(isIPv4Address, "must be an IPv4 address such as 10.0.0.11");
+
+const cidrList = z.array(cidr, { error: "must be a list of CIDRs" });
+
+const nonEmpty = (what: string) =>
+    z
+        .string({ error: `must be ${what}` })
+        .trim()
+        .min(1, `must be ${what}`);
+
+const nodePort = wholeNumber(30000, 32767, "a NodePort");
+
+const project = z
+    .object({
+        id: nonEmpty("a project id").optional(),
+        name: nonEmpty("a project name").optional(),
+        domainId: nonEmpty("a domain id").optional(),
+        description: z.string().optional(),
+        roles: z.array(nonEmpty("a role name")).min(1, "must name at least one role").optional(),
+    })
+    .strict()
+    .superRefine((p, ctx) => {
+        if ((p.id === undefined) === (p.name === undefined)) {
+            ctx.addIssue({
+                code: "custom",
+                message: "set exactly one of project.id (adopt an existing project) or project.name (create one)",
+            });
+        }
+        if (p.id !== undefined) {
+            for (const key of ["domainId", "description", "roles"] as const) {
+                if (p[key] !== undefined) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [key],
+                        message: "only applies when the stack creates the project (project.name)",
+                    });
+                }
+            }
+        }
+    });
+
+const network = z
+    .object({
+        cidr: ipv4Cidr,
+        networkId: nonEmpty("a network id").optional(),
+        subnetId: nonEmpty("a subnet id").optional(),
+        routerId: nonEmpty("a router id").optional(),
+    })
+    .strict()
+    .superRefine((n, ctx) => {
+        const ids = [n.networkId, n.subnetId, n.routerId].filter((v) => v !== undefined).length;
+        if (ids !== 0 && ids !== 3) {
+            ctx.addIssue({
+                code: "custom",
+                message:
+                    "to adopt an existing network set all of networkId, subnetId and routerId; to create one set none",
+            });
+        }
+    });
+
+const credentials = z
+    .object({
+        cloud: nonEmpty("a clouds.yaml cloud name").optional(),
+        authUrl: z.url({ error: "must be the Keystone URL, e.g. https://keystone.example.com/v3" }).optional(),
+        region: nonEmpty("a region name").optional(),
+        applicationCredentialId: nonEmpty("an application credential id").optional(),
+        userName: nonEmpty("a user name").optional(),
+        userDomainName: nonEmpty("a domain name").optional(),
+        projectName: nonEmpty("a project name").optional(),
+        projectDomainName: nonEmpty("a domain name").optional(),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+        const kinds = [c.cloud, c.applicationCredentialId, c.userName].filter((v) => v !== undefined).length;
+        if (kinds !== 1) {
+            ctx.addIssue({
+                code: "custom",
+                message:
+                    "set exactly one of credentials.cloud (clouds.yaml), credentials.applicationCredentialId or credentials.userName",
+            });
+            return;
+        }
+        if (c.cloud === undefined && c.authUrl === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["authUrl"],
+                message: "is required with applicationCredentialId or userName",
+            });
+        }
+        if (c.userName !== undefined && c.projectName === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["projectName"],
+                message: "is required with userName: the project the user signs in to (the deployer's home project)",
+            });
+        }
+    });
+
+const tenant = z
+    .object({ project, network, credentials }, { error: "must be an object with project, network and credentials" })
+    .strict();
+
+const seed = z
+    .object(
+        {
+            nodeAddresses: z
+                .array(ipv4, { error: "must be a list of the seed nodes' IPv4 addresses" })
+                .min(1, "must list at least one seed node address (the load balancer's pool members)"),
+            securityGroupId: nonEmpty("the id of the seed nodes' security group"),
+        },
+        { error: "must be an object with nodeAddresses and securityGroupId" },
+    )
+    .strict();
+
+/** The raw stack configuration as read from Pulumi config, objects parsed from JSON. */
+export const rawConfigSchema = z
+    .object({
+        clusterName: dnsLabel,
+        kubernetesVersion: oneOf(supportedKubernetesVersions as [string, ...string[]]).default(
+            defaults.kubernetesVersion,
+        ),
+        tunnelMode: oneOf(["konnectivity", "openvpn"]).default("konnectivity"),
+        externalNetwork: nonEmpty("the name of the external network").default(defaults.externalNetwork),
+        apiserverReplicas: wholeNumber(1, 7).default(defaults.apiserverReplicas),
+        etcdReplicas: z
+            .preprocess(
+                (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+                z.union([z.literal(1), z.literal(3), z.literal(5)], { error: "allowed: 1, 3 or 5 (an odd quorum)" }),
+            )
+            .default(defaults.etcdReplicas),
+        etcdStorageSize: z
+            .string()
+            .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, "must be a Kubernetes quantity such as 10Gi")
+            .default(defaults.etcdStorageSize),
+        etcdStorageClass: z.string().default(defaults.etcdStorageClass),
+        agentReplicas: wholeNumber(1, 20).default(defaults.agentReplicas),
+        agentMode: oneOf(["deployment", "daemonset"]).default("deployment"),
+        tunnelPort: wholeNumber(1024, 49151, "a port").default(defaults.tunnelPort),
+        tunnelKeepaliveSeconds: wholeNumber(30, 3600, "a number of seconds").default(defaults.tunnelKeepaliveSeconds),
+        lbProvider: oneOf(["amphora", "ovn"]).default("amphora"),
+        lbIdleTimeoutSeconds: wholeNumber(60, 86400, "a number of seconds").default(defaults.lbIdleTimeoutSeconds),
+        apiserverNodePort: nodePort.default(defaults.apiserverNodePort),
+        tunnelNodePort: nodePort.default(defaults.tunnelNodePort),
+        openvpnNodePort: nodePort.default(defaults.openvpnNodePort),
+        podCidr: ipv4Cidr.default(defaults.podCidr),
+        serviceCidr: ipv4Cidr
+            .refine(
+                (v) => (parseCidr(v)?.bits ?? 0) >= 12,
+                "must be /12 or smaller (kube-apiserver rejects larger service ranges)",
+            )
+            .default(defaults.serviceCidr),
+        clusterDomain: z
+            .string()
+            .regex(
+                /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+                "must be a DNS domain such as cluster.local",
+            )
+            .default(defaults.clusterDomain),
+        dnsNameservers: z
+            .array(ipv4, { error: "must be a list of IPv4 addresses" })
+            .min(1, "must list at least one nameserver")
+            .max(5, "at most 5 nameservers")
+            .default([...defaults.dnsNameservers]),
+        apiAllowedCidrs: cidrList
+            .min(1, 'must admit someone; use ["0.0.0.0/0"] for everyone')
+            .default([...defaults.apiAllowedCidrs]),
+        sshAllowedCidrs: cidrList.default([]),
+        tunnelAllowedCidrs: cidrList
+            .refine(
+                (l) => !l.some((c) => parseCidr(c)?.bits === 0),
+                "must not admit the whole internet: the tunnel port takes only the worker router's address and the CIDRs named here",
+            )
+            .default([]),
+        caValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.caValidityHours),
+        certValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.certValidityHours),
+        certEarlyRenewalHours: wholeNumber(0, 876000, "a number of hours").default(defaults.certEarlyRenewalHours),
+        controlPlaneTenant: tenant,
+        workerTenant: tenant,
+        seed,
+    })
+    .superRefine((c, ctx) => {
+        const problem = (path: (string | number)[], message: string, input: unknown) =>
+            ctx.addIssue({ code: "custom", path, message, input });
+
+        if (c.tunnelMode === "openvpn") {
+            problem(
+                ["tunnelMode"],
+                "the legacy OpenVPN tunnel is not available yet; allowed now: konnectivity",
+                c.tunnelMode,
+            );
+        }
+
+        const networks: [string, string][] = [
+            ["podCidr", c.podCidr],
+            ["serviceCidr", c.serviceCidr],
+            ["workerTenant.network.cidr", c.workerTenant.network.cidr],
+        ];
+        for (let i = 0; i < networks.length; i++) {
+            for (let j = i + 1; j < networks.length; j++) {
+                if (cidrsOverlap(networks[i][1], networks[j][1])) {
+                    const [key, value] = networks[j];
+                    problem(
+                        key.split("."),
+                        `overlaps ${networks[i][0]} (${networks[i][1]}); pod, service and worker networks must be disjoint`,
+                        value,
+                    );
+                }
+            }
+        }
+
+        const seedCidr = c.controlPlaneTenant.network.cidr;
+        c.seed.nodeAddresses.forEach((address, i) => {
+            if (!cidrContains(seedCidr, address)) {
+                problem(
+                    ["seed", "nodeAddresses", i],
+                    `is outside the control-plane tenant's subnet ${seedCidr} (controlPlaneTenant.network.cidr), where the load balancer reaches the seed nodes`,
+                    address,
+                );
+            }
+            if (c.seed.nodeAddresses.indexOf(address) !== i) {
+                problem(["seed", "nodeAddresses", i], "is listed twice", address);
+            }
+        });
+
+        const ports: [string, number][] = [
+            ["apiserverNodePort", c.apiserverNodePort],
+            ["tunnelNodePort", c.tunnelNodePort],
+            ["openvpnNodePort", c.openvpnNodePort],
+        ];
+        ports.forEach(([key, port], i) => {
+            const clash = ports.slice(0, i).find(([, other]) => other === port);
+            if (clash) problem([key], `equals ${clash[0]}; every NodePort of the cluster must be distinct`, port);
+        });
+        if (c.tunnelPort === 6443 || c.tunnelPort === 1194) {
+            problem(
+                ["tunnelPort"],
+                "is taken on the load balancer (6443 apiserver, 1194 OpenVPN); the usual agent port is 8132",
+                c.tunnelPort,
+            );
+        }
+
+        if (c.tunnelKeepaliveSeconds >= c.lbIdleTimeoutSeconds) {
+            problem(
+                ["tunnelKeepaliveSeconds"],
+                `must be shorter than lbIdleTimeoutSeconds (${c.lbIdleTimeoutSeconds}), or the load balancer cuts idle tunnels`,
+                c.tunnelKeepaliveSeconds,
+            );
+        }
+        if (c.certEarlyRenewalHours >= c.certValidityHours) {
+            problem(
+                ["certEarlyRenewalHours"],
+                `must be shorter than certValidityHours (${c.certValidityHours}), or every update renews every certificate`,
+                c.certEarlyRenewalHours,
+            );
+        }
+        if (c.certValidityHours > c.caValidityHours) {
+            problem(
+                ["certValidityHours"],
+                `must not exceed caValidityHours (${c.caValidityHours}): a certificate cannot outlive its CA`,
+                c.certValidityHours,
+            );
+        }
+
+        for (const key of ["controlPlaneTenant", "workerTenant"] as const) {
+            const t = c[key];
+            if (t.project.name !== undefined && t.credentials.applicationCredentialId !== undefined) {
+                problem(
+                    [key, "credentials", "applicationCredentialId"],
+                    "cannot create a project: application credentials are bound to their own project. Use credentials.cloud or credentials.userName, or adopt the project with project.id",
+                    t.credentials.applicationCredentialId,
+                );
+            }
+        }
+    });
+
+export type RawConfig = z.output<typeof rawConfigSchema>;

@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import { VersionPins } from "./versions";
+
+/** The tunnel that carries control-plane -> worker traffic. */
+export type TunnelMode = "konnectivity" | "openvpn";
+/** How the konnectivity agents run in the user cluster. */
+export type AgentMode = "deployment" | "daemonset";
+/** The Octavia provider driver; only `amphora` enforces listener allowlists. */
+export type LoadBalancerProvider = "amphora" | "ovn";
+
+export type ProjectSettings =
+    | {
+          readonly kind: "create";
+          readonly name: string;
+          readonly domainId: string;
+          readonly description: string;
+          readonly roles: readonly string[];
+      }
+    | { readonly kind: "adopt"; readonly id: string };
+
+export type NetworkSettings =
+    | { readonly kind: "create"; readonly cidr: string }
+    | {
+          readonly kind: "adopt";
+          readonly cidr: string;
+          readonly networkId: string;
+          readonly subnetId: string;
+          readonly routerId: string;
+      };
+
+/** How the OpenStack provider of a tenant authenticates. Secrets stay Outputs. */
+export type Credentials =
+    | {
+          readonly kind: "cloud";
+          readonly cloud: string;
+          readonly region?: string;
+          readonly password?: pulumi.Output<string>;
+      }
+    | {
+          readonly kind: "password";
+          readonly authUrl: string;
+          readonly region?: string;
+          readonly userName: string;
+          readonly userDomainName: string;
+          readonly projectName: string;
+          readonly projectDomainName: string;
+          readonly password: pulumi.Output<string>;
+      }
+    | {
+          readonly kind: "applicationCredential";
+          readonly authUrl: string;
+          readonly region?: string;
+          readonly applicationCredentialId: string;
+          readonly applicationCredentialSecret: pulumi.Output<string>;
+      };
+
+export interface TenantSettings {
+    readonly project: ProjectSettings;
+    readonly network: NetworkSettings;
+    readonly credentials: Credentials;
+}
+
+export interface NodePorts {
+    readonly apiserver: number;
+    readonly tunnel: number;
+    readonly openvpn: number;
+}
+
+/** The validated stack configuration, defaults applied. Builders and components read only this. */
+export interface Settings {
+    readonly clusterName: string;
+    readonly kubernetes: VersionPins;
+    readonly externalNetwork: string;
+    readonly tenants: { readonly controlPlane: TenantSettings; readonly worker: TenantSettings };
+    readonly networking: {
+        readonly podCidr: string;
+        readonly serviceCidr: string;
+        readonly clusterDomain: string;
+        readonly dnsNameservers: readonly string[];
+    };
+    readonly seed: {
+        readonly kubeconfig: pulumi.Output<string>;
+        readonly nodeAddresses: readonly string[];
+        readonly securityGroupId: string;
+        /** The namespace in the seed that holds this cluster's control plane. */
+        readonly namespace: string;
+        readonly nodePorts: NodePorts;
+    };
+    readonly controlPlane: {
+        readonly apiserverReplicas: number;
+        readonly etcdReplicas: number;
+        readonly etcdStorageSize: string;
+        /** Empty: the seed's default StorageClass. */
+        readonly etcdStorageClass: string;
+    };
+    readonly tunnel: {
+        readonly mode: TunnelMode;
+        /** The port agents dial, on the load balancer and on each konnectivity-server. */
+        readonly port: number;
+        readonly keepaliveSeconds: number;
+        readonly agentReplicas: number;
+        readonly agentMode: AgentMode;
+        /** Sources besides the worker router's SNAT address that may reach the tunnel listener. */
+        readonly extraAllowedCidrs: readonly string[];
+    };
+    readonly loadBalancer: {
+        readonly provider: LoadBalancerProvider;
+        readonly idleTimeoutSeconds: number;
+        readonly apiAllowedCidrs: readonly string[];
+    };
+    readonly access: { readonly sshAllowedCidrs: readonly string[] };
+    readonly pki: {
+        readonly caValidityHours: number;
+        readonly certValidityHours: number;
+        readonly earlyRenewalHours: number;
+    };
+}

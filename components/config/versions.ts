@@ -1,0 +1,35 @@
+/**
+ * The Kubernetes versions this program can run, and the images each one pins.
+ *
+ * Every image comes from registry.k8s.io. The konnectivity images follow the
+ * apiserver-network-proxy rule "ANP 0.Y pairs with Kubernetes 1.Y" (ANP README, since 0.28),
+ * and etcd is the version kubeadm pins for that Kubernetes minor
+ * (cmd/kubeadm/app/constants/constants.go, SupportedEtcdVersion).
+ */
+export interface VersionPins {
+    /** The minor a stack selects, e.g. "1.34". */
+    readonly minor: string;
+    /** The full Kubernetes release, e.g. "v1.34.1". */
+    readonly kubernetes: string;
+    /** The etcd image tag, e.g. "3.6.4-0". */
+    readonly etcd: string;
+    /** The apiserver-network-proxy release, e.g. "v0.34.0". */
+    readonly konnectivity: string;
+}
+
+const pins: readonly VersionPins[] = [
+    { minor: "1.33", kubernetes: "v1.33.5", etcd: "3.5.21-0", konnectivity: "v0.33.1" },
+    { minor: "1.34", kubernetes: "v1.34.1", etcd: "3.6.4-0", konnectivity: "v0.34.0" },
+];
+
+export const supportedKubernetesVersions: readonly string[] = pins.map((p) => p.minor);
+
+export function versionPins(minor: string): VersionPins {
+    const found = pins.find((p) => p.minor === minor);
+    if (!found) {
+        throw new Error(
+            `Kubernetes version "${minor}" is not supported; supported: ${supportedKubernetesVersions.join(", ")}`,
+        );
+    }
+    return found;
+}
