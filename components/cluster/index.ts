@@ -1,0 +1,1 @@
+export { Cluster, ClusterArgs } from "./cluster";

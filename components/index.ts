@@ -1,0 +1,4 @@
+/** The component library: what a platform stack imports to manage many clusters. */
+export * from "./config";
+export * from "./tenant";
+export * from "./cluster";

@@ -1,0 +1,17 @@
+import { Cluster } from "./components/cluster";
+import { loadSettings } from "./components/config";
+
+// Validation comes first: a bad config throws here, before any resource is registered.
+const settings = loadSettings();
+const cluster = new Cluster(settings.clusterName, { settings });
+
+export const clusterName = settings.clusterName;
+export const kubernetesVersion = settings.kubernetes.kubernetes;
+export const controlPlaneProjectId = cluster.controlPlaneTenant.projectId;
+export const controlPlaneSubnetId = cluster.controlPlaneTenant.subnetId;
+export const controlPlaneRouterAddress = cluster.controlPlaneTenant.routerExternalAddress;
+export const workerProjectId = cluster.workerTenant.projectId;
+export const workerNetworkId = cluster.workerTenant.networkId;
+export const workerSubnetId = cluster.workerTenant.subnetId;
+export const workerRouterAddress = cluster.workerTenant.routerExternalAddress;
+export const workerSecurityGroupId = cluster.workerSecurityGroup.securityGroupId;
