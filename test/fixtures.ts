@@ -1,0 +1,26 @@
+import { readStackConfig, StackConfig, withConfig } from "./harness";
+
+/** The secrets a user adds with `pulumi config set --secret`, as labelled stand-ins. */
+export const standInSecrets = {
+    seedKubeconfig: [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters: [{name: seed, cluster: {server: 'https://seed.example.com:6443'}}]",
+        "users: [{name: seed, user: {token: offline-stand-in}}]",
+        "contexts: [{name: seed, context: {cluster: seed, user: seed}}]",
+        "current-context: seed",
+    ].join("\n"),
+    controlPlaneCredentialSecret: "offline-stand-in-password",
+    workerCredentialSecret: "offline-stand-in-password",
+};
+
+/** Exactly the config of Pulumi.dev.yaml (over Pulumi.yaml's defaults), plus its secrets. */
+export function devConfig(changes: Record<string, unknown> = {}): StackConfig {
+    const base = withConfig(readStackConfig("dev"), { ...standInSecrets, ...changes });
+    return { ...base, secretKeys: Object.keys(standInSecrets).map((k) => `gks-cluster:${k}`) };
+}
+
+/** A structured key of the dev config, parsed, for building a variant of it. */
+export function devObject<T = Record<string, unknown>>(key: string): T {
+    return JSON.parse(readStackConfig("dev").values[`gks-cluster:${key}`]) as T;
+}

@@ -1,0 +1,151 @@
+import * as pulumi from "@pulumi/pulumi";
+import { uuidFrom } from "./ids";
+import { openstackMock } from "./providers/openstack";
+import { ProviderMock } from "./providers/types";
+
+/** The wire marker of a secret value (sdk/nodejs/runtime/rpc.ts specialSecretSig). */
+const secretSigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+/** One registered resource, as the engine would see it. */
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly id: string;
+    readonly custom: boolean;
+    /** The parent's URN; the stack for top-level resources. */
+    readonly parent: string;
+    /** The URN of the provider a custom resource uses (explicit, or inherited from its parent). */
+    readonly provider?: string;
+    /** Inputs with secrets unwrapped. */
+    readonly inputs: Record<string, unknown>;
+    /** Outputs (the mock's state) with secrets unwrapped. */
+    readonly outputs: Record<string, unknown>;
+    /** Inputs as sent, with secrets still wrapped: see `isSecret` and `secretPaths`. */
+    readonly wireInputs: Record<string, unknown>;
+}
+
+export function isWireSecret(value: unknown): value is { value: unknown } {
+    return (
+        typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSigKey] === secretSig
+    );
+}
+
+/** Removes the secret wrappers of a wire value. */
+export function unwrapSecrets(value: unknown): unknown {
+    if (isWireSecret(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** The dotted paths of every value that is not inside a secret, with the value (strings only). */
+export function plainStrings(value: unknown, path = ""): { path: string; value: string }[] {
+    if (isWireSecret(value)) return [];
+    if (typeof value === "string") return [{ path, value }];
+    if (Array.isArray(value)) return value.flatMap((v, i) => plainStrings(v, `${path}[${i}]`));
+    if (typeof value === "object" && value !== null) {
+        return Object.entries(value).flatMap(([k, v]) => plainStrings(v, path ? `${path}.${k}` : k));
+    }
+    return [];
+}
+
+/** True when the wire value at the dotted path is (inside) a secret. */
+export function isSecretAt(resource: RecordedResource, path: string): boolean {
+    let value: unknown = resource.wireInputs;
+    for (const part of path.split(".")) {
+        if (isWireSecret(value)) return true;
+        if (typeof value !== "object" || value === null) return false;
+        value = (value as Record<string, unknown>)[part];
+    }
+    return isWireSecret(value);
+}
+
+function providerUrnOf(ref: string): string | undefined {
+    if (!ref) return undefined;
+    const cut = ref.lastIndexOf("::");
+    return cut > 0 ? ref.slice(0, cut) : ref;
+}
+
+interface WireRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface WireResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (err: unknown, response: WireResponse | undefined) => void;
+interface MonitorLike {
+    registerResource(req: WireRequest, callback: Callback): Promise<void>;
+}
+
+/**
+ * Mocks that behave like the providers this program uses, and a record of every registered
+ * resource with its parent and provider.
+ */
+export class Recorder {
+    readonly resources: RecordedResource[] = [];
+    private readonly providers: ProviderMock[];
+
+    constructor(extra: ProviderMock[] = []) {
+        this.providers = [...extra, openstackMock()];
+    }
+
+    readonly mocks: pulumi.runtime.Mocks = {
+        newResource: (args) => {
+            const mock = this.providers
+                .flatMap((p) => (args.type.startsWith(p.prefix) ? [p.resources[args.type]] : []))
+                .find(Boolean);
+            if (mock) return mock(args);
+            return { id: uuidFrom(`${args.type}/${args.name}`), state: args.inputs };
+        },
+        call: (args) => {
+            const mock = this.providers.map((p) => p.calls[args.token]).find(Boolean);
+            if (!mock) throw new Error(`test mocks: no mock for function ${args.token}`);
+            return mock(args);
+        },
+    };
+
+    /** Wraps the mock monitor so that each registration is recorded with its parent and provider. */
+    attach(monitor: MonitorLike): void {
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) =>
+            register(req, (err, response) => {
+                if (!err && response) this.record(req, response);
+                callback(err, response);
+            });
+    }
+
+    private record(req: WireRequest, response: WireResponse): void {
+        const wireInputs = req.getObject()?.toJavaScript() ?? {};
+        const parent = req.getParent();
+        const explicit = providerUrnOf(req.getProvider());
+        const urn = response.getUrn();
+        this.resources.push({
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            id: response.getId(),
+            custom: req.getCustom(),
+            parent,
+            provider: req.getCustom() ? (explicit ?? this.inheritedProvider(parent, req.getType())) : undefined,
+            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
+            outputs: unwrapSecrets(response.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            wireInputs,
+        });
+    }
+
+    /** The engine resolves an omitted provider to the default provider of the package. */
+    private inheritedProvider(_parent: string, type: string): string | undefined {
+        return type.startsWith("pulumi:providers:") ? undefined : `default:${type.split(":")[0]}`;
+    }
+}

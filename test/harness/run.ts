@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { Recorder, RecordedResource } from "./recorder";
+import { ProviderMock } from "./providers/types";
+import { projectName, projectRoot, StackConfig } from "./stackConfig";
+
+export interface ProgramRun {
+    /** Every registered resource, in registration order. */
+    readonly resources: RecordedResource[];
+    /** The stack outputs, resolved (secrets unwrapped). */
+    readonly outputs: Record<string, unknown>;
+    /** What the program threw, if it failed. */
+    readonly error?: Error;
+}
+
+export interface RunOptions {
+    readonly stack?: string;
+    readonly preview?: boolean;
+    /** Extra provider mocks, consulted before the built-in ones. */
+    readonly providers?: ProviderMock[];
+    /** The program to run; defaults to the project's index.ts. */
+    readonly program?: string;
+}
+
+/** Resolves stack outputs the way the engine records them (secrets unwrapped). */
+async function resolveOutputs(value: pulumi.Inputs): Promise<Record<string, unknown>> {
+    const resolved = pulumi.output(value) as unknown as { promise(): Promise<Record<string, unknown>> };
+    return (await resolved.promise()) ?? {};
+}
+
+function forgetProjectModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (
+            id.startsWith(projectRoot) &&
+            !id.includes(`${path.sep}node_modules${path.sep}`) &&
+            !id.includes(`${path.sep}test${path.sep}`)
+        ) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/**
+ * Runs the whole program with a stack configuration under provider-like mocks, the way
+ * `pulumi up` would: config first, then the program inside a Stack resource, then every
+ * outstanding registration awaited.
+ */
+export async function runProgram(config: StackConfig, options: RunOptions = {}): Promise<ProgramRun> {
+    const { stack = "dev", preview = false, providers = [], program = path.join(projectRoot, "index.ts") } = options;
+    const recorder = new Recorder(providers);
+    pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
+    await pulumi.runtime.setMocks(recorder.mocks, projectName, stack, preview);
+    recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);
+    forgetProjectModules();
+
+    let outputs: Record<string, unknown> = {};
+    let error: Error | undefined;
+    // A program that throws also rejects the Stack resource's own promises; the engine would end
+    // the process there, the harness keeps the first error instead.
+    const capture = (reason: unknown) => {
+        error ??= reason instanceof Error ? reason : new Error(String(reason));
+    };
+    process.on("unhandledRejection", capture);
+    try {
+        const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(program);
+        });
+        outputs = await resolveOutputs(stackOutputs ?? {});
+    } catch (e) {
+        capture(e);
+    }
+    try {
+        await pulumi.runtime.disconnect();
+    } catch (e) {
+        capture(e);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", capture);
+    return { resources: recorder.resources, outputs, error };
+}
