@@ -15,3 +15,6 @@ export const workerNetworkId = cluster.workerTenant.networkId;
 export const workerSubnetId = cluster.workerTenant.subnetId;
 export const workerRouterAddress = cluster.workerTenant.routerExternalAddress;
 export const workerSecurityGroupId = cluster.workerSecurityGroup.securityGroupId;
+export const apiAddress = cluster.apiEndpoint.publicAddress;
+export const apiUrl = cluster.apiEndpoint.apiUrl;
+export const tunnelAddress = cluster.apiEndpoint.tunnelAddress;

@@ -1,4 +1,5 @@
 /** The component library: what a platform stack imports to manage many clusters. */
 export * from "./config";
 export * from "./tenant";
+export * from "./endpoint";
 export * from "./cluster";

@@ -59,9 +59,11 @@ describe("worker security group (dev stack under mocks)", () => {
         const group = one(run.resources, "openstack:networking/secGroup:SecGroup", "dev-workers");
         assert.strictEqual(group.provider, one(run.resources, "pulumi:providers:openstack", "dev-workers").urn);
         assert.strictEqual(group.inputs.deleteDefaultRules, true);
-        const ingress = ofType(run.resources, ruleType).filter((r) => r.inputs.direction === "ingress");
+        const ingress = ofType(run.resources, ruleType).filter(
+            (r) => r.inputs.securityGroupId === group.id && r.inputs.direction === "ingress",
+        );
+        assert.strictEqual(ingress.length, 5);
         for (const rule of ingress) {
-            assert.strictEqual(rule.inputs.securityGroupId, group.id);
             const prefix = rule.inputs.remoteIpPrefix as string | undefined;
             if (prefix === undefined) {
                 assert.strictEqual(rule.inputs.remoteGroupId, group.id, `${rule.name} admits only the group`);

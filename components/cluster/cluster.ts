@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
+import { ApiEndpoint } from "../endpoint";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 
 export interface ClusterArgs {
@@ -15,6 +16,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly controlPlaneTenant: Tenant;
     public readonly workerTenant: Tenant;
     public readonly workerSecurityGroup: WorkerSecurityGroup;
+    public readonly apiEndpoint: ApiEndpoint;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:Cluster", name, args, opts);
@@ -35,6 +37,27 @@ export class Cluster extends pulumi.ComponentResource {
             `${name}-workers`,
             { sshAllowedCidrs: settings.access.sshAllowedCidrs },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
+        );
+
+        this.apiEndpoint = new ApiEndpoint(
+            `${name}-api`,
+            {
+                tunnels: [settings.tunnel.mode],
+                tunnelPort: settings.tunnel.port,
+                nodePorts: settings.seed.nodePorts,
+                provider: settings.loadBalancer.provider,
+                idleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
+                keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+                apiAllowedCidrs: settings.loadBalancer.apiAllowedCidrs,
+                tunnelAllowedCidrs: settings.tunnel.extraAllowedCidrs,
+                seedNodeAddresses: settings.seed.nodeAddresses,
+                subnetId: this.controlPlaneTenant.subnetId,
+                subnetCidr: tenants.controlPlane.network.cidr,
+                externalNetwork,
+                workerRouterAddress: this.workerTenant.routerExternalAddress,
+                seedSecurityGroupId: settings.seed.securityGroupId,
+            },
+            { parent: this, provider: this.controlPlaneTenant.provider },
         );
 
         this.registerOutputs({});

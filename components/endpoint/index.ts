@@ -1,0 +1,2 @@
+export { ApiEndpoint, ApiEndpointArgs } from "./apiEndpoint";
+export * from "./endpointPlan";
