@@ -1,0 +1,69 @@
+import { AgentMode } from "../../config";
+
+/** Where the agent's Secret is mounted. */
+export const agentCertDir = "/etc/konnectivity-agent";
+export const agentHealthPort = 8093;
+export const agentAdminPort = 8094;
+
+export interface AgentFlagsArgs {
+    /** The host agents dial: must be a SAN of the server's --cluster-cert (it is the TLS server name). */
+    readonly proxyServerHost: string;
+    readonly proxyServerPort: number;
+    readonly keepaliveSeconds: number;
+    readonly mode: AgentMode;
+}
+
+/**
+ * konnectivity-agent's flags (apiserver-network-proxy cmd/agent/app/options/options.go).
+ * mTLS: --ca-cert verifies the server, --agent-cert/--agent-key are the client certificate the
+ * server checks against its --cluster-ca-cert. --sync-forever keeps the agent dialling after it
+ * reached the server count, so restarted or added servers get their tunnel back.
+ */
+export function agentFlags({ proxyServerHost, proxyServerPort, keepaliveSeconds, mode }: AgentFlagsArgs): string[] {
+    const flags = [
+        `--proxy-server-host=${proxyServerHost}`,
+        `--proxy-server-port=${proxyServerPort}`,
+        `--ca-cert=${agentCertDir}/ca.crt`,
+        `--agent-cert=${agentCertDir}/tls.crt`,
+        `--agent-key=${agentCertDir}/tls.key`,
+        "--sync-forever=true",
+        `--keepalive-time=${keepaliveSeconds}s`,
+        `--health-server-port=${agentHealthPort}`,
+        `--admin-server-port=${agentAdminPort}`,
+        "--admin-bind-address=127.0.0.1",
+        "--v=2",
+    ];
+    if (mode === "daemonset") {
+        // One agent per node announces its node's address, so a server using the destHost
+        // strategy sends kubelet traffic for that node through the agent on it.
+        flags.push("--agent-identifiers=ipv4=$(HOST_IP)");
+    }
+    return flags;
+}
+
+/** Reasons an agent flag list breaks the tunnel; empty when it is sound. */
+export function validateAgentFlags(flags: readonly string[]): string[] {
+    const value = (name: string) =>
+        flags
+            .find((f) => f.startsWith(`--${name}=`))
+            ?.split("=")
+            .slice(1)
+            .join("=");
+    const problems: string[] = [];
+    for (const name of ["ca-cert", "agent-cert", "agent-key", "proxy-server-host"]) {
+        if (!value(name)) problems.push(`--${name} is required (mTLS to the server)`);
+    }
+    const port = Number(value("proxy-server-port"));
+    if (!Number.isInteger(port) || port < 1024 || port > 49151)
+        problems.push(`--proxy-server-port must be in 1024..49151 (got ${value("proxy-server-port")})`);
+    const keepalive = /^(\d+)s$/.exec(value("keepalive-time") ?? "");
+    if (!keepalive || Number(keepalive[1]) < 30)
+        problems.push(
+            `--keepalive-time must be at least 30s, which the server enforces (got ${value("keepalive-time")})`,
+        );
+    if (value("sync-forever") !== "true")
+        problems.push(
+            "--sync-forever=true is required: without it an agent stops dialling once it reached the server count",
+        );
+    return problems;
+}

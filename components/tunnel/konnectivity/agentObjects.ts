@@ -1,0 +1,77 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { agentLabels, agentName, agentNamespace, agentSelector } from "./labels";
+
+export interface AgentCertificates {
+    /** The CA that signed the server's --cluster-cert: the agents' --ca-cert. */
+    readonly caCertPem: pulumi.Input<string>;
+    readonly certPem: pulumi.Input<string>;
+    readonly keyPem: pulumi.Input<string>;
+}
+
+/** The agents' certificates. The whole data map is a secret. */
+export function agentSecret(certs: AgentCertificates): k8s.core.v1.SecretArgs {
+    return {
+        metadata: { name: `${agentName}-certificates`, namespace: agentNamespace, labels: agentLabels() },
+        type: "kubernetes.io/tls",
+        stringData: pulumi.secret(
+            pulumi.all([certs.caCertPem, certs.certPem, certs.keyPem]).apply(([ca, cert, key]) => ({
+                "ca.crt": ca,
+                "tls.crt": cert,
+                "tls.key": key,
+            })),
+        ),
+    };
+}
+
+export function agentServiceAccount(): k8s.core.v1.ServiceAccountArgs {
+    return {
+        metadata: { name: agentName, namespace: agentNamespace, labels: agentLabels() },
+        automountServiceAccountToken: false,
+    };
+}
+
+/** Keeps one agent through voluntary disruptions (node drains), so the tunnel never drops to zero. */
+export function agentPodDisruptionBudget(): k8s.policy.v1.PodDisruptionBudgetArgs {
+    return {
+        metadata: { name: agentName, namespace: agentNamespace, labels: agentLabels() },
+        spec: { minAvailable: 1, selector: { matchLabels: agentSelector() } },
+    };
+}
+
+/** kubeadm's name for the role that lets kube-apiserver use the kubelet API. */
+export const kubeletApiRoleName = "system:kube-apiserver-to-kubelet";
+
+/**
+ * What kube-apiserver's kubelet client identity needs on the kubelet API (logs, exec, attach,
+ * port-forward, proxy, stats, metrics): kubelets authorize these with SubjectAccessReviews on
+ * the `nodes/*` subresources.
+ */
+export function kubeletApiClusterRole(): k8s.rbac.v1.ClusterRoleArgs {
+    return {
+        metadata: {
+            name: kubeletApiRoleName,
+            labels: { ...agentLabels(), "app.kubernetes.io/name": "kube-apiserver-to-kubelet" },
+            annotations: { "rbac.authorization.kubernetes.io/autoupdate": "true" },
+        },
+        rules: [
+            {
+                apiGroups: [""],
+                resources: ["nodes/proxy", "nodes/stats", "nodes/log", "nodes/spec", "nodes/metrics"],
+                verbs: ["*"],
+            },
+        ],
+    };
+}
+
+/** Binds the kubelet API role to the user in the apiserver's --kubelet-client-certificate. */
+export function kubeletApiClusterRoleBinding(kubeletClientUser: string): k8s.rbac.v1.ClusterRoleBindingArgs {
+    return {
+        metadata: {
+            name: kubeletApiRoleName,
+            labels: { ...agentLabels(), "app.kubernetes.io/name": "kube-apiserver-to-kubelet" },
+        },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: kubeletApiRoleName },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: kubeletClientUser }],
+    };
+}

@@ -1,0 +1,143 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentMode } from "../../config";
+import { agentAdminPort, agentCertDir, agentFlags, agentHealthPort } from "./agentFlags";
+import { agentLabels, agentName, agentNamespace, agentSelector, checksumAnnotation } from "./labels";
+
+export interface AgentWorkloadArgs {
+    readonly image: string;
+    readonly mode: AgentMode;
+    readonly replicas: number;
+    readonly proxyServerHost: pulumi.Input<string>;
+    readonly proxyServerPort: number;
+    readonly keepaliveSeconds: number;
+    /** sha256 of the certificates the agent mounts. */
+    readonly certificatesChecksum: pulumi.Input<string>;
+    readonly secretName: string;
+    readonly serviceAccountName: string;
+}
+
+const nonRootUser = 65532; // gcr.io/distroless/static-debian12:nonroot, the proxy-agent base image
+
+function podSpec(args: AgentWorkloadArgs, flags: pulumi.Input<string[]>): k8s.types.input.core.v1.PodSpec {
+    const daemonset = args.mode === "daemonset";
+    return {
+        serviceAccountName: args.serviceAccountName,
+        // mTLS is the agent's only credential; it never talks to the user cluster's API.
+        automountServiceAccountToken: false,
+        priorityClassName: "system-cluster-critical",
+        tolerations: daemonset
+            ? [{ operator: "Exists" }] // one per node, whatever the node's taints
+            : [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+        affinity: daemonset
+            ? undefined
+            : {
+                  podAntiAffinity: {
+                      requiredDuringSchedulingIgnoredDuringExecution: [
+                          { labelSelector: { matchLabels: agentSelector() }, topologyKey: "kubernetes.io/hostname" },
+                      ],
+                      preferredDuringSchedulingIgnoredDuringExecution: [
+                          {
+                              weight: 100,
+                              podAffinityTerm: {
+                                  labelSelector: { matchLabels: agentSelector() },
+                                  topologyKey: "topology.kubernetes.io/zone",
+                              },
+                          },
+                      ],
+                  },
+              },
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: nonRootUser,
+            runAsGroup: nonRootUser,
+            fsGroup: nonRootUser,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+            {
+                name: agentName,
+                image: args.image,
+                command: ["/proxy-agent"],
+                args: flags,
+                env: [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }],
+                ports: [
+                    { name: "health", containerPort: agentHealthPort, protocol: "TCP" },
+                    { name: "admin", containerPort: agentAdminPort, protocol: "TCP" },
+                ],
+                livenessProbe: {
+                    httpGet: { path: "/healthz", port: agentHealthPort, scheme: "HTTP" },
+                    initialDelaySeconds: 15,
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 3,
+                },
+                // Ready = at least one server connected.
+                readinessProbe: {
+                    httpGet: { path: "/readyz", port: agentHealthPort, scheme: "HTTP" },
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                },
+                resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+                securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: [{ name: "certificates", mountPath: agentCertDir, readOnly: true }],
+            },
+        ],
+        volumes: [{ name: "certificates", secret: { secretName: args.secretName, defaultMode: 0o440 } }],
+    };
+}
+
+function metadata(): k8s.types.input.meta.v1.ObjectMeta {
+    return {
+        name: agentName,
+        namespace: agentNamespace,
+        labels: agentLabels(),
+        // Workers join after the cluster exists; awaiting ready agents would block the first update.
+        annotations: { "pulumi.com/skipAwait": "true" },
+    };
+}
+
+function template(args: AgentWorkloadArgs): k8s.types.input.core.v1.PodTemplateSpec {
+    const flags = pulumi.output(args.proxyServerHost).apply((proxyServerHost) =>
+        agentFlags({
+            proxyServerHost,
+            proxyServerPort: args.proxyServerPort,
+            keepaliveSeconds: args.keepaliveSeconds,
+            mode: args.mode,
+        }),
+    );
+    return {
+        metadata: { labels: agentLabels(), annotations: { [checksumAnnotation]: args.certificatesChecksum } },
+        spec: podSpec(args, flags),
+    };
+}
+
+/** The agents as a Deployment: `replicas` agents, one per node. */
+export function agentDeployment(args: AgentWorkloadArgs): k8s.apps.v1.DeploymentArgs {
+    return {
+        metadata: metadata(),
+        spec: {
+            replicas: args.replicas,
+            selector: { matchLabels: agentSelector() },
+            // No surge: with one agent per node a surge pod would need a spare node.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+            template: template(args),
+        },
+    };
+}
+
+/** The agents as a DaemonSet: one per node, each announcing its node's address. */
+export function agentDaemonSet(args: AgentWorkloadArgs): k8s.apps.v1.DaemonSetArgs {
+    return {
+        metadata: metadata(),
+        spec: {
+            selector: { matchLabels: agentSelector() },
+            updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+            template: template(args),
+        },
+    };
+}

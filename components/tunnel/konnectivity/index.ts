@@ -1,0 +1,4 @@
+export * from "./agentFlags";
+export * from "./agentObjects";
+export * from "./agentWorkload";
+export * from "./labels";

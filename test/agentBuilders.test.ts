@@ -1,0 +1,149 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    agentDaemonSet,
+    agentDeployment,
+    AgentWorkloadArgs,
+    agentFlags,
+    agentPodDisruptionBudget,
+    checksumAnnotation,
+    kubeletApiClusterRole,
+    kubeletApiClusterRoleBinding,
+    validateAgentFlags,
+} from "../components/tunnel/konnectivity";
+
+const args: AgentWorkloadArgs = {
+    image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0",
+    mode: "deployment",
+    replicas: 2,
+    proxyServerHost: "203.0.113.10",
+    proxyServerPort: 8132,
+    keepaliveSeconds: 30,
+    certificatesChecksum: "abc",
+    secretName: "konnectivity-agent-certificates",
+    serviceAccountName: "konnectivity-agent",
+};
+
+/** Builders take Inputs; in pure tests every Input is a plain value or an Output of one. */
+function plain<T>(value: pulumi.Input<T> | undefined): Promise<T> {
+    return new Promise((resolve) => pulumi.output(value as pulumi.Input<T>).apply((v) => resolve(v as T)));
+}
+
+describe("konnectivity agent builders (pure)", () => {
+    it("builds mTLS flags with sync-forever, a 30 s keepalive and a localhost admin port", () => {
+        const flags = agentFlags({
+            proxyServerHost: "203.0.113.10",
+            proxyServerPort: 8132,
+            keepaliveSeconds: 30,
+            mode: "deployment",
+        });
+        for (const f of [
+            "--proxy-server-host=203.0.113.10",
+            "--proxy-server-port=8132",
+            "--ca-cert=/etc/konnectivity-agent/ca.crt",
+            "--agent-cert=/etc/konnectivity-agent/tls.crt",
+            "--agent-key=/etc/konnectivity-agent/tls.key",
+            "--sync-forever=true",
+            "--keepalive-time=30s",
+            "--health-server-port=8093",
+            "--admin-server-port=8094",
+            "--admin-bind-address=127.0.0.1",
+        ]) {
+            assert.ok(flags.includes(f), f);
+        }
+        assert.ok(!flags.some((f) => f.startsWith("--agent-identifiers")));
+        assert.deepStrictEqual(validateAgentFlags(flags), []);
+    });
+
+    it("announces the node's address in DaemonSet mode", () => {
+        const flags = agentFlags({
+            proxyServerHost: "h",
+            proxyServerPort: 8132,
+            keepaliveSeconds: 30,
+            mode: "daemonset",
+        });
+        assert.ok(flags.includes("--agent-identifiers=ipv4=$(HOST_IP)"));
+    });
+
+    it("flags what breaks the tunnel", () => {
+        const good = agentFlags({
+            proxyServerHost: "h",
+            proxyServerPort: 8132,
+            keepaliveSeconds: 30,
+            mode: "deployment",
+        });
+        const without = (name: string) => good.filter((f) => !f.startsWith(`--${name}=`));
+        assert.match(validateAgentFlags(without("ca-cert")).join(), /--ca-cert is required/);
+        assert.match(validateAgentFlags(without("sync-forever")).join(), /--sync-forever=true is required/);
+        assert.match(validateAgentFlags([...without("keepalive-time"), "--keepalive-time=10s"]).join(), /at least 30s/);
+        assert.match(
+            validateAgentFlags([...without("proxy-server-port"), "--proxy-server-port=80"]).join(),
+            /1024\.\.49151/,
+        );
+    });
+
+    it("runs the agent Deployment hardened, critical, spread and rolled by a certificate checksum", async () => {
+        const d = agentDeployment(args);
+        const spec = (await plain(d.spec))!;
+        const template = (await plain(spec.template))!;
+        const pod = (await plain(template.spec))!;
+        const container = (await plain(pod.containers))![0] as unknown as Record<string, unknown>;
+        assert.strictEqual(await plain(spec.replicas), 2);
+        assert.strictEqual(pod.priorityClassName, "system-cluster-critical");
+        assert.deepStrictEqual(pod.tolerations, [{ key: "CriticalAddonsOnly", operator: "Exists" }]);
+        assert.deepStrictEqual((await plain(template.metadata))!.annotations, { [checksumAnnotation]: "abc" });
+        const anti = (await plain(pod.affinity))!.podAntiAffinity as Record<string, Array<Record<string, unknown>>>;
+        assert.strictEqual(
+            anti.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey,
+            "kubernetes.io/hostname",
+        );
+        assert.strictEqual(
+            (anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm as Record<string, unknown>)
+                .topologyKey,
+            "topology.kubernetes.io/zone",
+        );
+        assert.deepStrictEqual(pod.securityContext, {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            fsGroup: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        assert.deepStrictEqual(container.securityContext, {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
+        assert.deepStrictEqual(container.resources, {
+            requests: { cpu: "50m", memory: "32Mi" },
+            limits: { memory: "128Mi" },
+        });
+        assert.strictEqual((container.livenessProbe as { httpGet: { path: string } }).httpGet.path, "/healthz");
+        assert.strictEqual((container.readinessProbe as { httpGet: { path: string } }).httpGet.path, "/readyz");
+        const flags = await plain(container.args as pulumi.Input<string[]>);
+        assert.deepStrictEqual(validateAgentFlags(flags), []);
+        assert.strictEqual(container.image, "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0");
+    });
+
+    it("runs one agent per node in DaemonSet mode, tolerating every taint", async () => {
+        const ds = agentDaemonSet({ ...args, mode: "daemonset" });
+        const template = (await plain((await plain(ds.spec))!.template))!;
+        const pod = (await plain(template.spec))!;
+        assert.deepStrictEqual(pod.tolerations, [{ operator: "Exists" }]);
+        assert.strictEqual(pod.affinity, undefined);
+    });
+
+    it("keeps one agent through disruptions and lets the apiserver's kubelet client use the kubelet API", async () => {
+        assert.strictEqual((await plain(agentPodDisruptionBudget().spec))!.minAvailable, 1);
+        const role = kubeletApiClusterRole();
+        assert.strictEqual((await plain(role.metadata))!.name, "system:kube-apiserver-to-kubelet");
+        const rules = (await plain(role.rules))! as Array<{ resources: string[] }>;
+        assert.ok(
+            ["nodes/proxy", "nodes/log", "nodes/stats", "nodes/metrics"].every((r) => rules[0].resources.includes(r)),
+        );
+        const binding = kubeletApiClusterRoleBinding("kube-apiserver-kubelet-client");
+        assert.deepStrictEqual(await plain(binding.subjects), [
+            { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "kube-apiserver-kubelet-client" },
+        ]);
+    });
+});
