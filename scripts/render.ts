@@ -1,5 +1,4 @@
 import { parseArgs } from "util";
-import { renderStack } from "./render/main";
 
 const usage = "usage: npm run render -- --stack <name> [--out <dir>] [--show-secrets]";
 
@@ -26,6 +25,8 @@ async function main(): Promise<number> {
         console.error(usage);
         return 2;
     }
+    // Loaded only now: the Pulumi SDK and Graphviz take a moment, which a usage error need not wait for.
+    const { renderStack } = await import("./render/main");
     const result = await renderStack({ stack: values.stack, out: values.out, showSecrets: values["show-secrets"] });
     return result.exitCode;
 }
