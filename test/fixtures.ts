@@ -1,18 +1,11 @@
-import { readStackConfig, StackConfig, withConfig } from "./harness";
+import { secretKeys } from "../components/config";
+import { readStackConfig, StackConfig, standInFor, withConfig } from "./harness";
 
 /** The secrets a user adds with `pulumi config set --secret`, as labelled stand-ins. */
-export const standInSecrets = {
-    seedKubeconfig: [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters: [{name: seed, cluster: {server: 'https://seed.example.com:6443'}}]",
-        "users: [{name: seed, user: {token: offline-stand-in}}]",
-        "contexts: [{name: seed, context: {cluster: seed, user: seed}}]",
-        "current-context: seed",
-    ].join("\n"),
-    controlPlaneCredentialSecret: "offline-stand-in-password",
-    workerCredentialSecret: "offline-stand-in-password",
-};
+export const standInSecrets = Object.fromEntries(secretKeys.map((key) => [key, standInFor(key)])) as Record<
+    (typeof secretKeys)[number],
+    string
+>;
 
 /** Exactly the config of Pulumi.dev.yaml (over Pulumi.yaml's defaults), plus its secrets. */
 export function devConfig(changes: Record<string, unknown> = {}): StackConfig {

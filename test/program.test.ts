@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { at, descendantsOf, one, ofType, ProgramRun, runProgram } from "./harness";
-import { devConfig, devObject } from "./fixtures";
+import { devConfig, devObject, standInSecrets } from "./fixtures";
 
 const T = {
     provider: "pulumi:providers:openstack",
@@ -37,7 +37,8 @@ describe("the dev stack (Pulumi.dev.yaml under mocks)", () => {
                 const provider = one(run.resources, T.provider, tenant);
                 const project = one(run.resources, T.project, tenant);
                 assert.strictEqual(provider.inputs.tenantId, project.id);
-                assert.strictEqual(provider.inputs.password, "offline-stand-in-password");
+                const secretKey = tenant === "dev-workers" ? "workerCredentialSecret" : "controlPlaneCredentialSecret";
+                assert.strictEqual(provider.inputs.password, standInSecrets[secretKey]);
                 assert.ok(JSON.stringify(provider.wireInputs).includes("4dabf18193072939515e22adb298388d"));
             });
 

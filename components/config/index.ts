@@ -1,4 +1,4 @@
 export * from "./settings";
 export { defaults, secretKeys } from "./defaults";
-export { loadSettings, ConfigError, ConfigProblem, configNamespace } from "./load";
+export { loadSettings, ConfigError, ConfigProblem, configNamespace, requiredSecretKeys } from "./load";
 export { VersionPins, supportedKubernetesVersions, versionPins } from "./versions";

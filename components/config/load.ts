@@ -109,6 +109,30 @@ function zodProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigPro
     });
 }
 
+type SecretKey = (typeof secretKeys)[number];
+type CredentialKinds = Partial<Record<"userName" | "applicationCredentialId", unknown>>;
+
+const tenantSecrets = [
+    ["controlPlaneTenant", "controlPlaneCredentialSecret"],
+    ["workerTenant", "workerCredentialSecret"],
+] as const;
+
+/**
+ * The secret keys a configuration needs: the seed's kubeconfig always, and a tenant's secret
+ * when it signs in with a password (userName) or an application credential. Takes the tenants
+ * as parsed from the stack file, validated or not (the offline render asks before validation).
+ */
+export function requiredSecretKeys(
+    tenants: Partial<Record<"controlPlaneTenant" | "workerTenant", { credentials?: CredentialKinds }>>,
+): SecretKey[] {
+    const needs = (creds: CredentialKinds | undefined) =>
+        creds?.applicationCredentialId !== undefined || creds?.userName !== undefined;
+    return [
+        "seedKubeconfig",
+        ...tenantSecrets.filter(([tenant]) => needs(tenants[tenant]?.credentials)).map(([, key]) => key),
+    ];
+}
+
 /** The secrets a configuration needs, by which tenant credentials it uses. */
 function secretProblems(raw: RawConfig, present: (key: string) => boolean): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -120,14 +144,10 @@ function secretProblems(raw: RawConfig, present: (key: string) => boolean): Conf
                 "is required: the seed cluster's kubeconfig (pulumi config set --secret seedKubeconfig < seed.kubeconfig)",
         });
     }
-    const tenants = [
-        ["controlPlaneTenant", "controlPlaneCredentialSecret"],
-        ["workerTenant", "workerCredentialSecret"],
-    ] as const;
-    for (const [tenant, secretKey] of tenants) {
+    const required = requiredSecretKeys(raw);
+    for (const [tenant, secretKey] of tenantSecrets) {
         const creds = raw[tenant].credentials;
-        const needsSecret = creds.applicationCredentialId !== undefined || creds.userName !== undefined;
-        if (needsSecret && !present(secretKey)) {
+        if (required.includes(secretKey) && !present(secretKey)) {
             problems.push({
                 key: keyOf([secretKey]),
                 value: undefined,
@@ -212,7 +232,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(configNam
     if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
     const c = parsed.data;
-    const secret = (key: (typeof secretKeys)[number]) => (present(key) ? config.requireSecret(key) : undefined);
+    const secret = (key: SecretKey) => (present(key) ? config.requireSecret(key) : undefined);
     return {
         clusterName: c.clusterName,
         kubernetes: versionPins(c.kubernetesVersion),

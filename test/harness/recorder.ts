@@ -24,12 +24,21 @@ export interface RecordedResource {
     readonly outputs: Record<string, unknown>;
     /** Inputs as sent, with secrets still wrapped: see `isSecret` and `secretPaths`. */
     readonly wireInputs: Record<string, unknown>;
+    /** Outputs as the provider returned them, with secrets still wrapped (e.g. secret inputs passed through). */
+    readonly wireOutputs: Record<string, unknown>;
+    /** Outputs the resource asks the engine to make secret (`additionalSecretOutputs`, e.g. a key's PEM). */
+    readonly additionalSecretOutputs: readonly string[];
 }
 
 export function isWireSecret(value: unknown): value is { value: unknown } {
     return (
         typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSigKey] === secretSig
     );
+}
+
+/** A value wrapped as a secret the way the SDK sends it, for building records by hand. */
+export function wireSecret(value: unknown): { value: unknown } {
+    return { [secretSigKey]: secretSig, value } as { value: unknown };
 }
 
 /** Removes the secret wrappers of a wire value. */
@@ -53,15 +62,24 @@ export function plainStrings(value: unknown, path = ""): { path: string; value: 
     return [];
 }
 
-/** True when the wire value at the dotted path is (inside) a secret. */
-export function isSecretAt(resource: RecordedResource, path: string): boolean {
-    let value: unknown = resource.wireInputs;
+function isWireSecretAt(wire: unknown, path: string): boolean {
+    let value = wire;
     for (const part of path.split(".")) {
         if (isWireSecret(value)) return true;
         if (typeof value !== "object" || value === null) return false;
         value = (value as Record<string, unknown>)[part];
     }
     return isWireSecret(value);
+}
+
+/** True when the input at the dotted path is (inside) a secret. */
+export function isSecretAt(resource: RecordedResource, path: string): boolean {
+    return isWireSecretAt(resource.wireInputs, path);
+}
+
+/** True when the engine would store the output at the dotted path as a secret. */
+export function isSecretOutputAt(resource: RecordedResource, path: string): boolean {
+    return resource.additionalSecretOutputs.includes(path.split(".")[0]) || isWireSecretAt(resource.wireOutputs, path);
 }
 
 function providerUrnOf(ref: string): string | undefined {
@@ -77,6 +95,7 @@ interface WireRequest {
     getCustom(): boolean;
     getProvider(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getAdditionalsecretoutputsList(): string[];
 }
 interface WireResponse {
     getUrn(): string;
@@ -130,6 +149,7 @@ export class Recorder {
         const parent = req.getParent();
         const explicit = providerUrnOf(req.getProvider());
         const urn = response.getUrn();
+        const wireOutputs = response.getObject()?.toJavaScript() ?? {};
         this.resources.push({
             urn,
             type: req.getType(),
@@ -139,8 +159,10 @@ export class Recorder {
             parent,
             provider: req.getCustom() ? (explicit ?? this.inheritedProvider(parent, req.getType())) : undefined,
             inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
-            outputs: unwrapSecrets(response.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
             wireInputs,
+            wireOutputs,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
     }
 
