@@ -24,6 +24,9 @@ export interface RecordedResource {
     readonly outputs: Record<string, unknown>;
     /** Inputs as sent, with secrets still wrapped: see `isSecret` and `secretPaths`. */
     readonly wireInputs: Record<string, unknown>;
+    /** URNs of the resources it depends on, and per input the URNs its value came from (as the engine records them). */
+    readonly dependencies?: string[];
+    readonly propertyDependencies?: Record<string, string[]>;
 }
 
 export function isWireSecret(value: unknown): value is { value: unknown } {
@@ -64,6 +67,12 @@ export function isSecretAt(resource: RecordedResource, path: string): boolean {
     return isWireSecret(value);
 }
 
+function propertyDependenciesOf(req: WireRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (result[key] = deps.getUrnsList()));
+    return result;
+}
+
 function providerUrnOf(ref: string): string | undefined {
     if (!ref) return undefined;
     const cut = ref.lastIndexOf("::");
@@ -77,6 +86,8 @@ interface WireRequest {
     getCustom(): boolean;
     getProvider(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
 interface WireResponse {
     getUrn(): string;
@@ -141,6 +152,8 @@ export class Recorder {
             inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
             outputs: unwrapSecrets(response.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
             wireInputs,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: propertyDependenciesOf(req),
         });
     }
 
