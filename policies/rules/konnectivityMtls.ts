@@ -1,11 +1,9 @@
-import { isUnknown } from "../lib/known";
 import { resourcePolicy } from "../lib/policy";
 import {
     Container,
     containerFlags,
     containerLabel,
     containersOf,
-    flagValue,
     isKonnectivityAgent,
     isKonnectivityServer,
     podTemplate,
@@ -33,17 +31,21 @@ export const konnectivityMtls = resourcePolicy({
         unknowns.forEach(report.unknown);
         const checkFlags = (container: Container, required: string[], role: string, why: string) => {
             const flags = containerFlags(container);
-            const missing: string[] = [];
-            for (const flag of required) {
-                const value = flagValue(flags, flag);
-                if (isUnknown(value)) report.unknown(value);
-                else if (value === undefined || value === "") missing.push(`--${flag}`);
-            }
-            if (missing.length > 0) {
+            const absent = required.filter((flag) => !flags.flags.has(flag)).map((flag) => `--${flag}`);
+            const empty = required.filter((flag) => flags.flags.get(flag) === "").map((flag) => `--${flag}=""`);
+            // Each word not known yet can carry at most one of the absent flags.
+            const surelyMissing = empty.length + Math.max(0, absent.length - flags.unknowns.length);
+            if (surelyMissing > 0) {
+                const which =
+                    flags.unknowns.length === 0 || absent.length === 0
+                        ? [...absent, ...empty].join(", ")
+                        : `${surelyMissing} or more of ${[...absent, ...empty].join(", ")} (some arguments are not known yet)`;
                 report.violation(
-                    `${role} ${containerLabel(container)} of ${workload.name} lacks ${missing.join(", ")}. ${why} ` +
+                    `${role} ${containerLabel(container)} of ${workload.name} lacks ${which}. ${why} ` +
                         `Pass ${required.map((f) => `--${f}=<path>`).join(", ")} with the tunnel CA and certificates mounted from a Secret.`,
                 );
+            } else if (absent.length > 0) {
+                report.unknown(flags.unknowns[0]);
             }
             return flags;
         };

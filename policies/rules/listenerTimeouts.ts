@@ -1,13 +1,13 @@
 import { formatMs } from "../lib/duration";
 import { Keepalive, keepaliveLabel, konnectivityKeepalives } from "../lib/keepalive";
 import { isUnknown } from "../lib/known";
-import { listenerLabel, listenersOnPorts, octaviaDefaultTimeoutMs, timeoutMs } from "../lib/octavia";
+import { listenerLabel, listenersOnPorts, octaviaDefaultTimeoutMs } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
 
 export const listenerTimeouts = stackPolicy({
     name: "listener-timeouts-exceed-keepalive",
     description:
-        "The tunnel and API listeners keep idle connections (timeoutClientData, timeoutMemberData) longer than the tunnel keepalive.",
+        "The tunnel and API listeners set timeoutClientData and timeoutMemberData (ms) longer than the tunnel keepalive.",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Set timeoutClientData and timeoutMemberData on the tunnel and API listeners (ms) above the keepalive, e.g. 3600000 (lbIdleTimeoutSeconds), or lower --keepalive-time.",
@@ -39,16 +39,20 @@ export const listenerTimeouts = stackPolicy({
 
         for (const listener of listeners.found) {
             for (const key of ["timeoutClientData", "timeoutMemberData"] as const) {
-                const value = timeoutMs(listener, key);
+                const value = listener.props[key];
                 if (isUnknown(value)) {
                     report.unknown(value);
-                } else if (value <= keepaliveMs) {
-                    const stated =
-                        typeof listener.props[key] === "number"
-                            ? `${value} ms`
-                            : `not set (Octavia's default ${octaviaDefaultTimeoutMs} ms)`;
+                } else if (typeof value !== "number") {
                     report.violation(
-                        `${listenerLabel(listener)}: ${key} is ${stated}, not longer than the tunnel keepalive ` +
+                        `${listenerLabel(listener)}: ${key} is not set, so Octavia closes connections idle for ` +
+                            `${octaviaDefaultTimeoutMs} ms (its default): long kubectl logs -f/exec sessions die, and the ` +
+                            `tunnel depends on a keepalive below that default. Set ${key} explicitly above the tunnel ` +
+                            `keepalive ${formatMs(keepaliveMs)} (${source}), e.g. 3600000 (lbIdleTimeoutSeconds).`,
+                        listener.urn,
+                    );
+                } else if (value <= keepaliveMs) {
+                    report.violation(
+                        `${listenerLabel(listener)}: ${key} is ${value} ms, not longer than the tunnel keepalive ` +
                             `${formatMs(keepaliveMs)} (${source}). Octavia would cut idle tunnels and long kubectl logs/exec ` +
                             `sessions. Set ${key} above ${keepaliveMs} ms (e.g. 3600000), or lower --keepalive-time.`,
                         listener.urn,
