@@ -1,4 +1,5 @@
 import { isUnknown, or, Tri, Unknown } from "./known";
+import type { Report } from "./policy";
 import { ofType, refersTo, Resource, types } from "./resources";
 
 /**
@@ -51,4 +52,17 @@ export function timeoutMs(listener: Resource, key: "timeoutClientData" | "timeou
 export function listenerLabel(listener: Resource): string {
     const port = listener.props.protocolPort;
     return `listener ${listener.name}${typeof port === "number" ? ` (port ${port})` : ""}`;
+}
+
+/** The listeners on the tunnel port and the pools behind them; unknown links go to the report. */
+export function tunnelPools(
+    resources: readonly Resource[],
+    tunnelPort: number,
+    report: Report,
+): { listeners: Resource[]; pools: Resource[] } {
+    const listeners = listenersOnPorts(resources, [tunnelPort]);
+    listeners.unknowns.forEach(report.unknown);
+    const pools = poolsBehind(resources, listeners.found);
+    pools.unknowns.forEach(report.unknown);
+    return { listeners: listeners.found, pools: pools.found };
 }

@@ -1,5 +1,5 @@
 import { isUnknown, or } from "../lib/known";
-import { listenersOnPorts, poolsBehind } from "../lib/octavia";
+import { tunnelPools } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
 import { ofType, refersTo, types } from "../lib/resources";
 
@@ -16,18 +16,15 @@ export const tunnelMonitorNotReadyz = stackPolicy({
         "Monitor the tunnel pool with type TCP on the agent port, or HTTP /healthz on the konnectivity-server health port.",
     config: ["tunnelPort"],
     check: (resources, { tunnelPort }, report) => {
-        const listeners = listenersOnPorts(resources, [tunnelPort]);
-        listeners.unknowns.forEach(report.unknown);
-        const pools = poolsBehind(resources, listeners.found);
-        pools.unknowns.forEach(report.unknown);
+        const { pools } = tunnelPools(resources, tunnelPort, report);
         const monitors = ofType(resources, types.monitor);
-        if (pools.found.length === 0 || monitors.length === 0) {
+        if (pools.length === 0 || monitors.length === 0) {
             report.notApplicable(`no monitor of a pool behind port ${tunnelPort}`);
             return;
         }
 
         for (const monitor of monitors) {
-            const ofTunnel = or(...pools.found.map((pool) => refersTo(monitor, "poolId", pool)));
+            const ofTunnel = or(...pools.map((pool) => refersTo(monitor, "poolId", pool)));
             if (ofTunnel === false) continue;
             const urlPath = monitor.props.urlPath;
             if (isUnknown(urlPath)) report.unknown(urlPath);

@@ -1,5 +1,5 @@
 import { get, isUnknown, list } from "../lib/known";
-import { listenerLabel, listenersOnPorts, poolsBehind } from "../lib/octavia";
+import { listenerLabel, tunnelPools } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
 import { ofType, Resource, types } from "../lib/resources";
 
@@ -22,15 +22,12 @@ export const tunnelPoolNoStickiness = stackPolicy({
         "Use lbMethod ROUND_ROBIN (or LEAST_CONNECTIONS) and no persistence on the tunnel pool; do not set sessionAffinity: ClientIP on the seed Service of the agent port.",
     config: ["tunnelPort"],
     check: (resources, { tunnelPort }, report) => {
-        const listeners = listenersOnPorts(resources, [tunnelPort]);
-        listeners.unknowns.forEach(report.unknown);
-        const pools = poolsBehind(resources, listeners.found);
-        pools.unknowns.forEach(report.unknown);
+        const { listeners, pools } = tunnelPools(resources, tunnelPort, report);
         const why =
             "Each agent dials the load balancer until it has one tunnel to every konnectivity-server; a sticky pool sends " +
             'every dial to the same server, and the other kube-apiservers answer logs/exec with "No agent available".';
 
-        for (const pool of pools.found) {
+        for (const pool of pools) {
             const persistence = pool.props.persistence;
             const kind = get(persistence, "type");
             if (isUnknown(kind)) report.unknown(kind);
@@ -61,10 +58,10 @@ export const tunnelPoolNoStickiness = stackPolicy({
                 );
             }
         }
-        if (listeners.found.length === 0 && services.length === 0) {
+        if (listeners.length === 0 && services.length === 0) {
             report.notApplicable(`the stack has no listener or Service on the tunnel port ${tunnelPort}`);
-        } else if (pools.found.length === 0 && services.length === 0) {
-            report.notApplicable(`no pool behind ${listeners.found.map(listenerLabel).join(", ")}`);
+        } else if (pools.length === 0 && services.length === 0) {
+            report.notApplicable(`no pool behind ${listeners.map(listenerLabel).join(", ")}`);
         }
     },
 });

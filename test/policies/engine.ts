@@ -129,6 +129,25 @@ function providerOf(r: EngineResource, stack: readonly EngineResource[]) {
 
 const isType = (type: string) => (resourceClass: { __pulumiType?: string }) => resourceClass.__pulumiType === type;
 
+/** What the server builds alike for Analyze and AnalyzeStack: type, proxied props, urn, name, opts, provider. */
+function described(r: EngineResource, stack: readonly EngineResource[]) {
+    const provider = providerOf(r, stack);
+    return {
+        type: r.type,
+        props: proxied(r.props),
+        urn: r.urn,
+        name: r.name,
+        opts: options(r),
+        isType: isType(r.type) as PolicyResource["isType"],
+        asType: (() => undefined) as PolicyResource["asType"],
+        ...(provider ? { provider } : {}),
+    };
+}
+
+const throwNotApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+};
+
 export class Engine {
     private readonly config: Map<string, Configured>;
 
@@ -195,22 +214,12 @@ export class Engine {
                     p,
                     out,
                     (getConfig, report) => {
-                        const props = proxied(resource.props);
-                        const provider = providerOf(resource, stack);
                         const args: ResourceValidationArgs = {
-                            type: resource.type,
-                            props,
-                            urn: resource.urn,
-                            name: resource.name,
-                            opts: options(resource),
-                            stackTags: new Map(),
-                            isType: isType(resource.type) as ResourceValidationArgs["isType"],
+                            ...described(resource, stack),
                             asType: (() => undefined) as ResourceValidationArgs["asType"],
+                            stackTags: new Map(),
                             getConfig: getConfig as ResourceValidationArgs["getConfig"],
-                            notApplicable: (reason?: string) => {
-                                throw new NotApplicable(reason);
-                            },
-                            ...(provider ? { provider } : {}),
+                            notApplicable: throwNotApplicable,
                         };
                         return validation(args, report);
                     },
@@ -229,19 +238,10 @@ export class Engine {
             this.run(p, out, (getConfig, report) => {
                 const byUrn = new Map<string, PolicyResource>();
                 const built = resources.map((r) => {
-                    const props = proxied(r.props);
-                    const provider = providerOf(r, resources);
                     const resource: PolicyResource = {
-                        type: r.type,
-                        props,
-                        urn: r.urn,
-                        name: r.name,
-                        opts: options(r),
+                        ...described(r, resources),
                         dependencies: [],
                         propertyDependencies: {},
-                        isType: isType(r.type) as PolicyResource["isType"],
-                        asType: (() => undefined) as PolicyResource["asType"],
-                        ...(provider ? { provider } : {}),
                     };
                     byUrn.set(r.urn, resource);
                     return resource;
@@ -262,9 +262,7 @@ export class Engine {
                         resources: built,
                         getConfig: getConfig as ResourceValidationArgs["getConfig"],
                         stackTags: new Map(),
-                        notApplicable: (reason?: string) => {
-                            throw new NotApplicable(reason);
-                        },
+                        notApplicable: throwNotApplicable,
                     },
                     report,
                 );

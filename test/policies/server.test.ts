@@ -53,6 +53,24 @@ function providerOf(
         .setProperties(Struct.fromJavaScript(p.props as never));
 }
 
+/** The fields AnalyzeRequest and AnalyzerResource share, filled alike. */
+interface ResourceMessage<T> {
+    setType(v: string): T;
+    setName(v: string): T;
+    setUrn(v: string): T;
+    setProperties(v: Struct): T;
+    setOptions(v: analyzerPb.AnalyzerResourceOptions): T;
+    setProvider(v: analyzerPb.AnalyzerProviderResource): T;
+}
+
+function filled<T extends ResourceMessage<T>>(message: T, r: EngineResource, stack: readonly EngineResource[]): T {
+    message.setType(r.type).setName(r.name).setUrn(r.urn);
+    message.setProperties(Struct.fromJavaScript(r.props as never)).setOptions(options(r));
+    const provider = providerOf(r, stack);
+    if (provider) message.setProvider(provider);
+    return message;
+}
+
 function call(rpc: Rpc, request: unknown): Promise<Analysis> {
     return new Promise((resolve, reject) =>
         rpc({ request }, (err, response) => {
@@ -77,24 +95,11 @@ async function realPreview(resources: readonly EngineResource[]): Promise<{ each
     const analyzeStack = server.makeAnalyzeStackRpcFun(packName, "0.1.0", "advisory", policies);
     const each: Analysis[] = [];
     for (const r of resources) {
-        const req = new analyzerPb.AnalyzeRequest()
-            .setType(r.type)
-            .setName(r.name)
-            .setUrn(r.urn)
-            .setProperties(Struct.fromJavaScript(r.props as never))
-            .setOptions(options(r));
-        const provider = providerOf(r, resources);
-        if (provider) req.setProvider(provider);
-        each.push(await call(analyze, req));
+        each.push(await call(analyze, filled(new analyzerPb.AnalyzeRequest(), r, resources)));
     }
     const stackReq = new analyzerPb.AnalyzeStackRequest();
     for (const r of resources) {
-        const resource = new analyzerPb.AnalyzerResource()
-            .setType(r.type)
-            .setName(r.name)
-            .setUrn(r.urn)
-            .setProperties(Struct.fromJavaScript(r.props as never))
-            .setOptions(options(r))
+        const resource = filled(new analyzerPb.AnalyzerResource(), r, resources)
             .setParent(r.parent ?? "")
             .setDependenciesList([...(r.dependencies ?? [])]);
         for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
@@ -102,8 +107,6 @@ async function realPreview(resources: readonly EngineResource[]): Promise<{ each
                 .getPropertydependenciesMap()
                 .set(key, new analyzerPb.AnalyzerPropertyDependencies().setUrnsList([...urns]));
         }
-        const provider = providerOf(r, resources);
-        if (provider) resource.setProvider(provider);
         stackReq.addResources(resource);
     }
     return { each, stack: await call(analyzeStack, stackReq) };

@@ -87,6 +87,34 @@ const labels = (name: string, component: string) => ({
     "app.kubernetes.io/managed-by": "pulumi",
 });
 
+/** A Deployment of the fixture: recommended labels on it and its pods, selected by name. */
+function deployment(
+    s: WholeStack,
+    resourceName: string,
+    meta: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, unknown> },
+    podSpec: Record<string, unknown>,
+    opts: { parent: StackResource; provider: StackResource },
+): StackResource {
+    return s.add(
+        "kubernetes:apps/v1:Deployment",
+        resourceName,
+        {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels },
+            spec: {
+                replicas: 2,
+                selector: { matchLabels: { "app.kubernetes.io/name": meta.labels["app.kubernetes.io/name"] } },
+                template: {
+                    metadata: { labels: meta.labels, ...(meta.annotations ? { annotations: meta.annotations } : {}) },
+                    spec: podSpec,
+                },
+            },
+        },
+        opts,
+    );
+}
+
 /** The pod template spec of a workload in the fixture. */
 export function podSpec(workload: StackResource): Record<string, unknown> {
     return ((workload.props.spec as Record<string, unknown>).template as Record<string, Record<string, unknown>>).spec;
@@ -214,69 +242,60 @@ export function wholeStack(options: WholeStackOptions = { ids: "unknown" }): Who
         inSeed,
     );
     const apiserverLabels = labels("kube-apiserver", "control-plane");
-    s.add(
-        "kubernetes:apps/v1:Deployment",
+    deployment(
+        s,
         "dev-kube-apiserver",
         {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name: "kube-apiserver", namespace: "cluster-dev", labels: apiserverLabels },
-            spec: {
-                replicas: 2,
-                selector: { matchLabels: { "app.kubernetes.io/name": "kube-apiserver" } },
-                template: {
-                    metadata: {
-                        labels: apiserverLabels,
-                        annotations: { "gks.io/checksum": preview ? unknownValue : "0f1e2d" },
-                    },
-                    spec: {
-                        containers: [
-                            {
-                                name: "kube-apiserver",
-                                image: `registry.k8s.io/kube-apiserver:${pins.kubernetes}`,
-                                command: ["kube-apiserver"],
-                                args: [
-                                    "--egress-selector-config-file=/etc/kubernetes/egress/egress-selector-configuration.yaml",
-                                    "--kubelet-preferred-address-types=InternalIP,ExternalIP",
-                                    "--secure-port=6443",
-                                ],
-                                volumeMounts: [
-                                    { name: "egress-selector", mountPath: "/etc/kubernetes/egress", readOnly: true },
-                                    { name: "konnectivity-uds", mountPath: "/etc/kubernetes/konnectivity-server" },
-                                ],
-                            },
-                            {
-                                name: "konnectivity-server",
-                                image: `registry.k8s.io/kas-network-proxy/proxy-server:${pins.konnectivity}`,
-                                command: ["/proxy-server"],
-                                args: [
-                                    "--mode=grpc",
-                                    `--uds-name=${udsName}`,
-                                    "--delete-existing-uds-file=true",
-                                    "--server-port=0",
-                                    `--agent-port=${tunnelPort}`,
-                                    "--admin-port=8133",
-                                    "--health-port=8134",
-                                    "--cluster-ca-cert=/etc/konnectivity/ca.crt",
-                                    "--cluster-cert=/etc/konnectivity/server.crt",
-                                    "--cluster-key=/etc/konnectivity/server.key",
-                                    "--server-count=2",
-                                    "--keepalive-time=30s",
-                                ],
-                                volumeMounts: [
-                                    { name: "konnectivity-uds", mountPath: "/etc/kubernetes/konnectivity-server" },
-                                    { name: "konnectivity-certs", mountPath: "/etc/konnectivity", readOnly: true },
-                                ],
-                            },
-                        ],
-                        volumes: [
-                            { name: "egress-selector", configMap: { name: "egress-selector" } },
-                            { name: "konnectivity-uds", emptyDir: {} },
-                            { name: "konnectivity-certs", secret: { secretName: "konnectivity-server" } },
-                        ],
-                    },
+            name: "kube-apiserver",
+            namespace: "cluster-dev",
+            labels: apiserverLabels,
+            annotations: { "gks.io/checksum": preview ? unknownValue : "0f1e2d" },
+        },
+        {
+            containers: [
+                {
+                    name: "kube-apiserver",
+                    image: `registry.k8s.io/kube-apiserver:${pins.kubernetes}`,
+                    command: ["kube-apiserver"],
+                    args: [
+                        "--egress-selector-config-file=/etc/kubernetes/egress/egress-selector-configuration.yaml",
+                        "--kubelet-preferred-address-types=InternalIP,ExternalIP",
+                        "--secure-port=6443",
+                    ],
+                    volumeMounts: [
+                        { name: "egress-selector", mountPath: "/etc/kubernetes/egress", readOnly: true },
+                        { name: "konnectivity-uds", mountPath: "/etc/kubernetes/konnectivity-server" },
+                    ],
                 },
-            },
+                {
+                    name: "konnectivity-server",
+                    image: `registry.k8s.io/kas-network-proxy/proxy-server:${pins.konnectivity}`,
+                    command: ["/proxy-server"],
+                    args: [
+                        "--mode=grpc",
+                        `--uds-name=${udsName}`,
+                        "--delete-existing-uds-file=true",
+                        "--server-port=0",
+                        `--agent-port=${tunnelPort}`,
+                        "--admin-port=8133",
+                        "--health-port=8134",
+                        "--cluster-ca-cert=/etc/konnectivity/ca.crt",
+                        "--cluster-cert=/etc/konnectivity/server.crt",
+                        "--cluster-key=/etc/konnectivity/server.key",
+                        "--server-count=2",
+                        "--keepalive-time=30s",
+                    ],
+                    volumeMounts: [
+                        { name: "konnectivity-uds", mountPath: "/etc/kubernetes/konnectivity-server" },
+                        { name: "konnectivity-certs", mountPath: "/etc/konnectivity", readOnly: true },
+                    ],
+                },
+            ],
+            volumes: [
+                { name: "egress-selector", configMap: { name: "egress-selector" } },
+                { name: "konnectivity-uds", emptyDir: {} },
+                { name: "konnectivity-certs", secret: { secretName: "konnectivity-server" } },
+            ],
         },
         inSeed,
     );
@@ -310,40 +329,29 @@ export function wholeStack(options: WholeStackOptions = { ids: "unknown" }): Who
     // User cluster: the agents dial out to the load balancer.
     const tunnelPart = s.add("gks:index:Tunnel", "dev", {}, { parent: cluster });
     const agentLabels = labels("konnectivity-agent", "tunnel");
-    s.add(
-        "kubernetes:apps/v1:Deployment",
+    deployment(
+        s,
         "dev-konnectivity-agent",
+        { name: "konnectivity-agent", namespace: "kube-system", labels: agentLabels },
         {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name: "konnectivity-agent", namespace: "kube-system", labels: agentLabels },
-            spec: {
-                replicas: 2,
-                selector: { matchLabels: { "app.kubernetes.io/name": "konnectivity-agent" } },
-                template: {
-                    metadata: { labels: agentLabels },
-                    spec: {
-                        containers: [
-                            {
-                                name: "konnectivity-agent",
-                                image: `registry.k8s.io/kas-network-proxy/proxy-agent:${pins.konnectivity}`,
-                                command: ["/proxy-agent"],
-                                args: [
-                                    // The floating IP's address: unknown until it is allocated.
-                                    preview ? unknownValue : "--proxy-server-host=203.0.113.10",
-                                    `--proxy-server-port=${tunnelPort}`,
-                                    "--ca-cert=/etc/konnectivity/ca.crt",
-                                    "--agent-cert=/etc/konnectivity/agent.crt",
-                                    "--agent-key=/etc/konnectivity/agent.key",
-                                    "--keepalive-time=30s",
-                                    "--sync-forever=true",
-                                    "--agent-identifiers=default-route=true",
-                                ],
-                            },
-                        ],
-                    },
+            containers: [
+                {
+                    name: "konnectivity-agent",
+                    image: `registry.k8s.io/kas-network-proxy/proxy-agent:${pins.konnectivity}`,
+                    command: ["/proxy-agent"],
+                    args: [
+                        // The floating IP's address: unknown until it is allocated.
+                        preview ? unknownValue : "--proxy-server-host=203.0.113.10",
+                        `--proxy-server-port=${tunnelPort}`,
+                        "--ca-cert=/etc/konnectivity/ca.crt",
+                        "--agent-cert=/etc/konnectivity/agent.crt",
+                        "--agent-key=/etc/konnectivity/agent.key",
+                        "--keepalive-time=30s",
+                        "--sync-forever=true",
+                        "--agent-identifiers=default-route=true",
+                    ],
                 },
-            },
+            ],
         },
         { parent: tunnelPart, provider: user },
     );
