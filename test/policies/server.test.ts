@@ -2,12 +2,12 @@ import * as assert from "assert";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as protoutilModule from "@pulumi/policy/protoutil";
 import * as serverModule from "@pulumi/policy/server";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { packName, policies } from "../../policies/policies";
 import { devConfig } from "../fixtures";
 import { runProgram } from "../harness";
 import { Analysis, Engine, EngineResource, fromRecorded } from "./engine";
 import { container, setFlag, wholeStack } from "./wholeStack";
+import { analyzeRequest, analyzeStackRequest, asAnalysis, levels, withoutUrn } from "./wire";
 
 /**
  * The test adapter against @pulumi/policy's own analyzer server: the same resources go through
@@ -32,60 +32,11 @@ const protoutil = protoutilModule as unknown as {
     ): analyzerPb.AnalyzerInfo;
 };
 
-const levels = ["advisory", "mandatory", "disabled", "remediate"];
-
-function options(r: EngineResource): analyzerPb.AnalyzerResourceOptions {
-    const o = new analyzerPb.AnalyzerResourceOptions();
-    if (r.parent) o.setParent(r.parent);
-    return o;
-}
-
-function providerOf(
-    r: EngineResource,
-    stack: readonly EngineResource[],
-): analyzerPb.AnalyzerProviderResource | undefined {
-    const p = stack.find((x) => x.urn === r.provider);
-    if (!p) return undefined;
-    return new analyzerPb.AnalyzerProviderResource()
-        .setType(p.type)
-        .setName(p.name)
-        .setUrn(p.urn)
-        .setProperties(Struct.fromJavaScript(p.props as never));
-}
-
-/** The fields AnalyzeRequest and AnalyzerResource share, filled alike. */
-interface ResourceMessage<T> {
-    setType(v: string): T;
-    setName(v: string): T;
-    setUrn(v: string): T;
-    setProperties(v: Struct): T;
-    setOptions(v: analyzerPb.AnalyzerResourceOptions): T;
-    setProvider(v: analyzerPb.AnalyzerProviderResource): T;
-}
-
-function filled<T extends ResourceMessage<T>>(message: T, r: EngineResource, stack: readonly EngineResource[]): T {
-    message.setType(r.type).setName(r.name).setUrn(r.urn);
-    message.setProperties(Struct.fromJavaScript(r.props as never)).setOptions(options(r));
-    const provider = providerOf(r, stack);
-    if (provider) message.setProvider(provider);
-    return message;
-}
-
 function call(rpc: Rpc, request: unknown): Promise<Analysis> {
     return new Promise((resolve, reject) =>
         rpc({ request }, (err, response) => {
             if (err || !response) return reject(err);
-            resolve({
-                diagnostics: response.getDiagnosticsList().map((d) => ({
-                    policyName: d.getPolicyname(),
-                    message: d.getMessage(),
-                    urn: d.getUrn() || undefined,
-                    enforcementLevel: levels[d.getEnforcementlevel()] as "advisory",
-                })),
-                notApplicable: response
-                    .getNotApplicableList()
-                    .map((n) => ({ policyName: n.getPolicyName(), reason: n.getReason() || undefined })),
-            });
+            resolve(asAnalysis(response));
         }),
     );
 }
@@ -94,26 +45,9 @@ async function realPreview(resources: readonly EngineResource[]): Promise<{ each
     const analyze = server.makeAnalyzeRpcFun(packName, "0.1.0", "advisory", policies);
     const analyzeStack = server.makeAnalyzeStackRpcFun(packName, "0.1.0", "advisory", policies);
     const each: Analysis[] = [];
-    for (const r of resources) {
-        each.push(await call(analyze, filled(new analyzerPb.AnalyzeRequest(), r, resources)));
-    }
-    const stackReq = new analyzerPb.AnalyzeStackRequest();
-    for (const r of resources) {
-        const resource = filled(new analyzerPb.AnalyzerResource(), r, resources)
-            .setParent(r.parent ?? "")
-            .setDependenciesList([...(r.dependencies ?? [])]);
-        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            resource
-                .getPropertydependenciesMap()
-                .set(key, new analyzerPb.AnalyzerPropertyDependencies().setUrnsList([...urns]));
-        }
-        stackReq.addResources(resource);
-    }
-    return { each, stack: await call(analyzeStack, stackReq) };
+    for (const r of resources) each.push(await call(analyze, analyzeRequest(r, resources)));
+    return { each, stack: await call(analyzeStack, analyzeStackRequest(resources)) };
 }
-
-/** The server leaves a resource policy's URN to the engine (which knows which resource it analyzed). */
-const withoutUrn = (a: Analysis) => ({ ...a, diagnostics: a.diagnostics.map((d) => ({ ...d, urn: undefined })) });
 
 async function assertSameAsServer(resources: readonly EngineResource[]): Promise<number> {
     const adapter = new Engine(policies);
