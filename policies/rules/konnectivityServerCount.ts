@@ -39,11 +39,16 @@ export const konnectivityServerCount = resourcePolicy({
             const count = value === undefined ? 1 : parseIntFlag(value);
             if (count === replicas) continue;
             const stated = value === undefined ? "not set (default 1)" : `--server-count=${value}`;
+            const effect =
+                count === undefined
+                    ? "That is not an integer: the server exits on start."
+                    : count < replicas
+                      ? "Agents stop dialing once they hold that many tunnels, so some servers get no agent and their " +
+                        'kube-apiserver fails logs/exec with "No agent available".'
+                      : "Agents keep dialing for servers that do not exist and never settle.";
             report.violation(
                 `${containerLabel(container)} of ${workload.name} has ${stated}, but the workload runs ${replicas} ` +
-                    `replica(s). Agents stop dialing once they hold --server-count tunnels, so servers beyond it get no ` +
-                    `agent and their kube-apiserver fails logs/exec with "No agent available" (or agents keep redialing ` +
-                    `for servers that do not exist). Set --server-count=${replicas}.`,
+                    `replica(s), one konnectivity-server each. ${effect} Set --server-count=${replicas}.`,
             );
         }
     },

@@ -37,6 +37,8 @@ export const listenerTimeouts = stackPolicy({
                   ? `${keepaliveLabel(longest.from)}, which does not set --keepalive-time (upstream default 1h)`
                   : `--keepalive-time=${longest.from.text} of ${keepaliveLabel(longest.from)}`;
 
+        // A suggestion that satisfies the rule: the program's default (lbIdleTimeoutSeconds 3600), or twice the keepalive.
+        const suggested = keepaliveMs < 3_600_000 ? 3_600_000 : 2 * keepaliveMs;
         for (const listener of listeners.found) {
             for (const key of ["timeoutClientData", "timeoutMemberData"] as const) {
                 const value = listener.props[key];
@@ -47,14 +49,14 @@ export const listenerTimeouts = stackPolicy({
                         `${listenerLabel(listener)}: ${key} is not set, so Octavia closes connections idle for ` +
                             `${octaviaDefaultTimeoutMs} ms (its default): long kubectl logs -f/exec sessions die, and the ` +
                             `tunnel depends on a keepalive below that default. Set ${key} explicitly above the tunnel ` +
-                            `keepalive ${formatMs(keepaliveMs)} (${source}), e.g. 3600000 (lbIdleTimeoutSeconds).`,
+                            `keepalive ${formatMs(keepaliveMs)} (${source}), e.g. ${suggested}.`,
                         listener.urn,
                     );
                 } else if (value <= keepaliveMs) {
                     report.violation(
                         `${listenerLabel(listener)}: ${key} is ${value} ms, not longer than the tunnel keepalive ` +
                             `${formatMs(keepaliveMs)} (${source}). Octavia would cut idle tunnels and long kubectl logs/exec ` +
-                            `sessions. Set ${key} above ${keepaliveMs} ms (e.g. 3600000), or lower --keepalive-time.`,
+                            `sessions. Set ${key} above ${keepaliveMs} ms (e.g. ${suggested}), or lower --keepalive-time.`,
                         listener.urn,
                     );
                 }
