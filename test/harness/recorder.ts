@@ -28,6 +28,9 @@ export interface RecordedResource {
     readonly wireOutputs: Record<string, unknown>;
     /** Outputs the resource asks the engine to make secret (`additionalSecretOutputs`, e.g. a key's PEM). */
     readonly additionalSecretOutputs: readonly string[];
+    /** URNs of the resources it depends on, and per input the URNs its value came from (as the engine records them). */
+    readonly dependencies?: string[];
+    readonly propertyDependencies?: Record<string, string[]>;
 }
 
 export function isWireSecret(value: unknown): value is { value: unknown } {
@@ -82,6 +85,12 @@ export function isSecretOutputAt(resource: RecordedResource, path: string): bool
     return resource.additionalSecretOutputs.includes(path.split(".")[0]) || isWireSecretAt(resource.wireOutputs, path);
 }
 
+function propertyDependenciesOf(req: WireRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (result[key] = deps.getUrnsList()));
+    return result;
+}
+
 function providerUrnOf(ref: string): string | undefined {
     if (!ref) return undefined;
     const cut = ref.lastIndexOf("::");
@@ -96,6 +105,8 @@ interface WireRequest {
     getProvider(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
 interface WireResponse {
     getUrn(): string;
@@ -163,6 +174,8 @@ export class Recorder {
             wireInputs,
             wireOutputs,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: propertyDependenciesOf(req),
         });
     }
 

@@ -1,0 +1,35 @@
+/**
+ * Kubernetes label selectors (metav1.LabelSelector) as the API server applies them to pods:
+ * every matchLabels pair and every matchExpressions requirement must hold. An empty selector
+ * ({}) matches every pod; no selector at all matches none (PodDisruptionBudget in policy/v1).
+ */
+export interface LabelSelector {
+    readonly matchLabels?: Record<string, string>;
+    readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
+}
+
+export function selectorMatches(selector: LabelSelector | undefined | null, labels: Record<string, string>): boolean {
+    if (selector === undefined || selector === null) return false;
+    const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    return byLabels && (selector.matchExpressions ?? []).every((req) => requirementHolds(req, labels));
+}
+
+function requirementHolds(
+    req: { key: string; operator: string; values?: readonly string[] },
+    labels: Record<string, string>,
+): boolean {
+    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+    const values = req.values ?? [];
+    switch (req.operator) {
+        case "In":
+            return has && values.includes(labels[req.key]);
+        case "NotIn":
+            return !has || !values.includes(labels[req.key]);
+        case "Exists":
+            return has;
+        case "DoesNotExist":
+            return !has;
+        default:
+            return false;
+    }
+}

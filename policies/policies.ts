@@ -1,0 +1,32 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { controlPathHa } from "./rules/controlPathHa";
+import { egressSelectorValid } from "./rules/egressSelectorValid";
+import { imagesPinned } from "./rules/imagesPinned";
+import { konnectivityKeepalive } from "./rules/konnectivityKeepalive";
+import { konnectivityMtls } from "./rules/konnectivityMtls";
+import { konnectivityServerCount } from "./rules/konnectivityServerCount";
+import { kubeletNotPublic } from "./rules/kubeletNotPublic";
+import { listenerTimeouts } from "./rules/listenerTimeouts";
+import { oneTunnelPerCluster } from "./rules/oneTunnelPerCluster";
+import { tunnelMonitorNotReadyz } from "./rules/tunnelMonitorNotReadyz";
+import { tunnelPoolNoStickiness } from "./rules/tunnelPoolNoStickiness";
+import { workersNoInternetIngress } from "./rules/workersNoInternetIngress";
+
+/** The pack's name, as `pulumi preview --policy-pack policies` reports it. */
+export const packName = "gks-cluster-guardrails";
+
+/** Every policy of the pack; importing this module starts nothing. */
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    kubeletNotPublic,
+    workersNoInternetIngress,
+    tunnelPoolNoStickiness,
+    listenerTimeouts,
+    tunnelMonitorNotReadyz,
+    konnectivityServerCount,
+    konnectivityMtls,
+    konnectivityKeepalive,
+    egressSelectorValid,
+    oneTunnelPerCluster,
+    imagesPinned,
+    controlPathHa,
+];

@@ -1,0 +1,55 @@
+import { parseIntFlag } from "../lib/flags";
+import { isUnknown } from "../lib/known";
+import { resourcePolicy } from "../lib/policy";
+import { types } from "../lib/resources";
+import {
+    containerFlags,
+    containerLabel,
+    containersOf,
+    flagValue,
+    isKonnectivityServer,
+    podTemplate,
+    replicasOf,
+} from "../lib/workloads";
+
+export const konnectivityServerCount = resourcePolicy({
+    name: "konnectivity-server-count",
+    description: "Every konnectivity-server's --server-count equals the replicas of its workload.",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Set --server-count to the apiserver replicas (one konnectivity-server sidecar per kube-apiserver replica).",
+    types: [types.deployment, types.statefulSet, types.replicaSet, types.pod],
+    config: [],
+    check: (workload, _config, report) => {
+        const replicas = replicasOf(workload);
+        if (isUnknown(replicas)) {
+            report.unknown(replicas);
+            return;
+        }
+        if (replicas === undefined) return;
+        const { containers, unknowns } = containersOf(podTemplate(workload));
+        unknowns.forEach(report.unknown);
+        for (const container of containers.filter(isKonnectivityServer)) {
+            const value = flagValue(containerFlags(container), "server-count");
+            if (isUnknown(value)) {
+                report.unknown(value);
+                continue;
+            }
+            // Upstream default is 1 (cmd/server/app/options).
+            const count = value === undefined ? 1 : parseIntFlag(value);
+            if (count === replicas) continue;
+            const stated = value === undefined ? "not set (default 1)" : `--server-count=${value}`;
+            const effect =
+                count === undefined
+                    ? "That is not an integer: the server exits on start."
+                    : count < replicas
+                      ? "Agents stop dialing once they hold that many tunnels, so some servers get no agent and their " +
+                        'kube-apiserver fails logs/exec with "No agent available".'
+                      : "Agents keep dialing for servers that do not exist and never settle.";
+            report.violation(
+                `${containerLabel(container)} of ${workload.name} has ${stated}, but the workload runs ${replicas} ` +
+                    `replica(s), one konnectivity-server each. ${effect} Set --server-count=${replicas}.`,
+            );
+        }
+    },
+});

@@ -1,0 +1,94 @@
+import * as assert from "assert";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { policies } from "../../policies/policies";
+import { projectRoot } from "../harness";
+import { Analysis, Engine, PolicyPackConfigFile } from "./engine";
+import { container, setFlag, wholeStack } from "./wholeStack";
+import { analyzeRequest, analyzeStackRequest, asAnalysis, configureRequest, levels, withoutUrn } from "./wire";
+
+/**
+ * The pack as `pulumi preview --policy-pack policies` runs it: the Node.js language host's
+ * run-policy-pack entry point in policies/, with the pack's own node_modules, its tsconfig and
+ * ts-node type-checking (policies/index.ts and everything it imports, ../components included).
+ * It prints its gRPC port; the test then plays the CLI: GetAnalyzerInfo, Configure, Analyze
+ * per resource and AnalyzeStack, and compares with the in-process adapter.
+ *
+ * Needs `npm ci` in policies/ (as a real preview does); without it the test is skipped.
+ */
+const packDir = path.join(projectRoot, "policies");
+const runner = path.join(packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+
+function unary<Req, Res>(
+    method: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+    req: Req,
+): Promise<Res> {
+    return new Promise((resolve, reject) => method(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+describe("the policy pack process (as the Pulumi CLI starts it)", function () {
+    this.timeout(90_000);
+    let pack: ChildProcess | undefined;
+    let client: AnalyzerClient;
+    let stderr = "";
+
+    before(async function () {
+        if (!fs.existsSync(runner)) this.skip();
+        pack = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: "pipe" });
+        pack.stderr?.on("data", (d) => (stderr += String(d)));
+        const port = await new Promise<string>((resolve, reject) => {
+            pack?.stdout?.on("data", (d) => resolve(String(d).trim().split("\n")[0]));
+            pack?.on("exit", (code) => reject(new Error(`policy pack exited with ${code}:\n${stderr}`)));
+        });
+        assert.match(port, /^\d+$/, stderr);
+        client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+        client?.close();
+        pack?.kill();
+    });
+
+    it("describes every policy with its default enforcement", async () => {
+        const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
+        assert.strictEqual(info.getName(), "gks-cluster-guardrails");
+        assert.deepStrictEqual(
+            info.getPoliciesList().map((p) => [p.getName(), levels[p.getEnforcementlevel()]]),
+            policies.map((p) => [p.name, p.enforcementLevel]),
+        );
+    });
+
+    it("reports exactly what the in-process adapter reports, with a configuration", async () => {
+        const config: PolicyPackConfigFile = { "control-path-ha": "mandatory", "images-pinned": "advisory" };
+        await unary(client.configure.bind(client), configureRequest(policies, config));
+        const s = wholeStack({ ids: "unknown" });
+        s.get("Pool", "dev-tunnel").props.persistence = { type: "APP_COOKIE", cookieName: "x" };
+        setFlag(container(s.get("Deployment", "dev-kube-apiserver"), "konnectivity-server"), "uds-name", "/x.sock");
+        const agent = container(s.get("Deployment", "dev-konnectivity-agent"), "konnectivity-agent");
+        agent.image = "registry.k8s.io/kas-network-proxy/proxy-agent:latest";
+        (s.get("Deployment", "dev-konnectivity-agent").props.spec as Record<string, unknown>).replicas = 1;
+
+        const adapter = new Engine(policies, config);
+        const stack: Analysis = asAnalysis(
+            await unary(client.analyzeStack.bind(client), analyzeStackRequest(s.resources)),
+        );
+        assert.deepStrictEqual(stack, adapter.analyzeStack(s.resources));
+        const levelsSeen = new Set(stack.diagnostics.map((d) => `${d.policyName}=${d.enforcementLevel}`));
+        assert.ok(levelsSeen.has("control-path-ha=mandatory"), [...levelsSeen].join(", "));
+        assert.ok(levelsSeen.has("tunnel-pool-no-stickiness=mandatory"));
+        assert.ok(levelsSeen.has("egress-selector-valid=mandatory"));
+
+        let resourceDiagnostics = 0;
+        for (const r of s.resources) {
+            const real = asAnalysis(await unary(client.analyze.bind(client), analyzeRequest(r, s.resources)));
+            assert.deepStrictEqual(real, withoutUrn(adapter.analyze(r, s.resources)), r.urn);
+            resourceDiagnostics += real.diagnostics.length;
+        }
+        assert.strictEqual(resourceDiagnostics, 1, "the agent image (advisory by config)");
+    });
+});

@@ -1,0 +1,212 @@
+import * as assert from "assert";
+import { policies } from "../../policies/policies";
+import { Engine, EngineResource, unknownValue, violated } from "./engine";
+
+/**
+ * Each policy on its own, one resource (or a small stack) at a time, as the engine calls it:
+ * Analyze for resource policies, AnalyzeStack for stack policies.
+ */
+const engine = new Engine(policies);
+const only = (name: string) => new Engine(policies.filter((p) => p.name === name));
+
+let serial = 0;
+function res(type: string, props: Record<string, unknown>, extra: Partial<EngineResource> = {}): EngineResource {
+    const name = `r${++serial}`;
+    return { type, name, urn: `urn:pulumi:test::gks-cluster::${type}::${name}`, props, ...extra };
+}
+
+const ruleType = "openstack:networking/secGroupRule:SecGroupRule";
+const deploymentType = "kubernetes:apps/v1:Deployment";
+
+function workload(type: string, containers: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+    const podSpec = { containers };
+    const props: Record<string, Record<string, unknown>> = {
+        "kubernetes:core/v1:Pod": { spec: podSpec },
+        "kubernetes:batch/v1:CronJob": { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } },
+    };
+    return res(type, props[type] ?? { spec: { template: { spec: podSpec }, ...extra } });
+}
+
+const serverArgs = [
+    "--uds-name=/s/k.sock",
+    "--cluster-ca-cert=/c/ca.crt",
+    "--cluster-cert=/c/tls.crt",
+    "--cluster-key=/c/tls.key",
+    "--keepalive-time=30s",
+];
+const server = (args: string[]) => ({
+    name: "konnectivity-server",
+    image: "registry.k8s.io/kas-network-proxy/proxy-server:v0.34.0",
+    args,
+});
+
+describe("policies one by one", () => {
+    it("every policy has a unique name, a description, a default level and remediation steps", () => {
+        assert.strictEqual(new Set(policies.map((p) => p.name)).size, policies.length);
+        for (const p of policies) {
+            assert.match(p.name, /^[a-z0-9-]+$/);
+            assert.ok(p.description.length > 20 && p.remediationSteps, p.name);
+            const expected = p.name === "control-path-ha" ? "advisory" : "mandatory";
+            assert.strictEqual(p.enforcementLevel, expected, p.name);
+        }
+    });
+
+    describe("kubelet-not-public (per rule)", () => {
+        const analyze = (props: Record<string, unknown>) => violated(engine.analyze(res(ruleType, props)));
+        const ingress = { direction: "ingress", ethertype: "IPv4" };
+        const flagged: [string, Record<string, unknown>][] = [
+            [
+                "tcp 10250 from 0.0.0.0/0",
+                { protocol: "tcp", portRangeMin: 10250, portRangeMax: 10250, remoteIpPrefix: "0.0.0.0/0" },
+            ],
+            [
+                "tcp 10000-11000 from ::/0",
+                { protocol: "tcp", portRangeMin: 10000, portRangeMax: 11000, remoteIpPrefix: "::/0" },
+            ],
+            ["tcp without a port range from 0.0.0.0/0", { protocol: "tcp", remoteIpPrefix: "0.0.0.0/0" }],
+            ["no protocol from 0.0.0.0/0", { remoteIpPrefix: "0.0.0.0/0" }],
+            ["no protocol and no remote at all", {}],
+            ["protocol 6 with only a lower bound", { protocol: "6", portRangeMin: 10000, remoteIpPrefix: "0.0.0.0/0" }],
+        ];
+        for (const [what, props] of flagged) {
+            it(`flags ${what}`, () =>
+                assert.deepStrictEqual(analyze({ ...ingress, ...props }), ["kubelet-not-public"]));
+        }
+        const fine: [string, Record<string, unknown>][] = [
+            [
+                "tcp 10250 from the group itself",
+                { protocol: "tcp", portRangeMin: 10250, portRangeMax: 10250, remoteGroupId: "g" },
+            ],
+            [
+                "tcp 10250 from a private prefix",
+                { protocol: "tcp", portRangeMin: 10250, portRangeMax: 10250, remoteIpPrefix: "10.0.0.0/8" },
+            ],
+            [
+                "tcp 22 from 0.0.0.0/0",
+                { protocol: "tcp", portRangeMin: 22, portRangeMax: 22, remoteIpPrefix: "0.0.0.0/0" },
+            ],
+            ["udp everything from 0.0.0.0/0", { protocol: "udp", remoteIpPrefix: "0.0.0.0/0" }],
+            ["icmp from ::/0", { protocol: "icmp", remoteIpPrefix: "::/0" }],
+        ];
+        for (const [what, props] of fine) {
+            it(`passes ${what}`, () => assert.deepStrictEqual(analyze({ ...ingress, ...props }), []));
+        }
+        it("passes egress to everywhere", () =>
+            assert.deepStrictEqual(analyze({ direction: "egress", remoteIpPrefix: "0.0.0.0/0" }), []));
+        it("is not applicable to other types, without being called", () => {
+            const analysis = only("kubelet-not-public").analyze(res(deploymentType, {}));
+            assert.deepStrictEqual(analysis.notApplicable, [
+                { policyName: "kubelet-not-public", reason: `Policy only applies to resources of type '${ruleType}'` },
+            ]);
+        });
+    });
+
+    describe("workers-no-internet-ingress (stack)", () => {
+        const stack = (rule: Record<string, unknown>, groupProps: Record<string, unknown>, parent?: string) => {
+            const group = res("openstack:networking/secGroup:SecGroup", groupProps, { parent });
+            const r = res(
+                ruleType,
+                { direction: "ingress", ethertype: "IPv4", securityGroupId: unknownValue, ...rule },
+                {
+                    parent,
+                    propertyDependencies: { securityGroupId: [group.urn] },
+                },
+            );
+            return [group, r];
+        };
+        const ssh = { protocol: "tcp", portRangeMin: 22, portRangeMax: 22, remoteIpPrefix: "198.51.100.0/24" };
+        const web = { protocol: "tcp", portRangeMin: 80, portRangeMax: 80, remoteIpPrefix: "0.0.0.0/0" };
+        it("finds the worker group by name, by description or by its component", () => {
+            const component = res("gks:index:WorkerSecurityGroup", {});
+            for (const [props, parent] of [
+                [{ name: "prod-workers" }, undefined],
+                [{ name: "x", description: "gks workers: whatever" }, undefined],
+                [{ name: "x" }, component.urn],
+            ] as const) {
+                const resources = [component, ...stack(web, props, parent)];
+                assert.deepStrictEqual(violated(engine.analyzeStack(resources)), ["workers-no-internet-ingress"]);
+                assert.deepStrictEqual(violated(engine.analyzeStack([component, ...stack(ssh, props, parent)])), []);
+            }
+        });
+        it("ignores other groups, and is not applicable without a worker group", () => {
+            const analysis = only("workers-no-internet-ingress").analyzeStack(stack(web, { name: "seed-nodes" }));
+            assert.deepStrictEqual(analysis.diagnostics, []);
+            assert.deepStrictEqual(analysis.notApplicable, [
+                { policyName: "workers-no-internet-ingress", reason: "the stack has no worker security group" },
+            ]);
+        });
+    });
+
+    describe("konnectivity-server-count (per workload)", () => {
+        const analyze = (replicas: number | undefined, args: string[], type = deploymentType) =>
+            violated(engine.analyze(workload(type, [server(args)], replicas === undefined ? {} : { replicas })));
+        it("flags a mismatch, and the default 1 against 3 replicas", () => {
+            assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count=2"]), ["konnectivity-server-count"]);
+            assert.deepStrictEqual(analyze(3, serverArgs), ["konnectivity-server-count"]);
+            assert.deepStrictEqual(analyze(undefined, [...serverArgs, "--server-count=2"]), [
+                "konnectivity-server-count",
+            ]);
+        });
+        it("passes equal counts (also `--server-count 3` as two words) and a single default", () => {
+            assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count", "3"]), []);
+            assert.deepStrictEqual(analyze(undefined, serverArgs), []);
+            assert.deepStrictEqual(
+                analyze(2, [...serverArgs, "--server-count=2"], "kubernetes:apps/v1:StatefulSet"),
+                [],
+            );
+        });
+        it("treats unknown replicas as undecidable (advisory)", () => {
+            const a = engine.analyze(workload(deploymentType, [server(serverArgs)], { replicas: unknownValue }));
+            assert.deepStrictEqual(
+                a.diagnostics.map((d) => d.enforcementLevel),
+                ["advisory"],
+            );
+        });
+    });
+
+    describe("konnectivity-mtls and images-pinned (every workload kind)", () => {
+        const kinds = [
+            deploymentType,
+            "kubernetes:apps/v1:StatefulSet",
+            "kubernetes:apps/v1:DaemonSet",
+            "kubernetes:batch/v1:Job",
+            "kubernetes:batch/v1:CronJob",
+            "kubernetes:core/v1:Pod",
+        ];
+        for (const kind of kinds) {
+            it(`checks a ${kind.split(":")[2]}`, () => {
+                const agent = (args: string[], image = "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0") => ({
+                    name: "konnectivity-agent",
+                    image,
+                    args,
+                });
+                const good = ["--ca-cert=/c/ca.crt", "--agent-cert=/c/a.crt", "--agent-key=/c/a.key"];
+                assert.deepStrictEqual(violated(engine.analyze(workload(kind, [agent(good)]))), []);
+                assert.deepStrictEqual(violated(engine.analyze(workload(kind, [agent(good.slice(1))]))), [
+                    "konnectivity-mtls",
+                ]);
+                assert.deepStrictEqual(violated(engine.analyze(workload(kind, [agent(good, "busybox")]))), [
+                    "images-pinned",
+                ]);
+            });
+        }
+        it("identifies a server by its image when the container has another name", () => {
+            const renamed = { ...server(serverArgs.slice(0, 2)), name: "proxy" };
+            assert.deepStrictEqual(violated(engine.analyze(workload(deploymentType, [renamed]))), [
+                "konnectivity-mtls",
+            ]);
+        });
+        it("checks init containers' images too", () => {
+            const pod = res("kubernetes:core/v1:Pod", {
+                spec: {
+                    initContainers: [{ name: "init", image: "alpine" }],
+                    containers: [{ name: "c", image: "alpine:3.20" }],
+                },
+            });
+            assert.match(
+                engine.analyze(pod).diagnostics[0].message,
+                /container "init" of r\d+ runs alpine: it has no tag/,
+            );
+        });
+    });
+});
