@@ -5,6 +5,7 @@ import { get, isRecord, isUnknown, or, plain, Tri, Unknown } from "./known";
 export const types = {
     secGroup: "openstack:networking/secGroup:SecGroup",
     secGroupRule: "openstack:networking/secGroupRule:SecGroupRule",
+    loadBalancer: "openstack:loadbalancer/loadBalancer:LoadBalancer",
     listener: "openstack:loadbalancer/listener:Listener",
     pool: "openstack:loadbalancer/pool:Pool",
     monitor: "openstack:loadbalancer/monitor:Monitor",

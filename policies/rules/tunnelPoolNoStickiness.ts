@@ -1,10 +1,32 @@
 import { get, isUnknown, list } from "../lib/known";
-import { listenerLabel, tunnelPools } from "../lib/octavia";
+import { isPoolOf, listenerLabel, tunnelPools } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
-import { ofType, Resource, types } from "../lib/resources";
+import { ofType, refersTo, Resource, types } from "../lib/resources";
 
-/** Octavia methods that pin a client to one member (SOURCE_IP hashes the source address). */
-const stickyMethods = ["SOURCE_IP", "SOURCE_IP_PORT"];
+/**
+ * SOURCE_IP hashes the source address, so every dial from the worker router's one SNAT address
+ * lands on the same member. SOURCE_IP_PORT hashes the source port too, so each new dial may land
+ * elsewhere; it is accepted only where nothing better exists: Octavia's OVN driver offers
+ * SOURCE_IP_PORT and SOURCE_IP only (ovn-octavia-provider OVN_NATIVE_LB_ALGORITHMS).
+ */
+function isSticky(
+    method: string,
+    pool: Resource,
+    listeners: readonly Resource[],
+    resources: readonly Resource[],
+): boolean {
+    const upper = method.toUpperCase();
+    if (upper === "SOURCE_IP") return true;
+    if (upper !== "SOURCE_IP_PORT") return false;
+    const onOvn = listeners
+        .filter((l) => isPoolOf(pool, l) === true)
+        .some((l) =>
+            ofType(resources, types.loadBalancer).some(
+                (lb) => refersTo(l, "loadbalancerId", lb) === true && get(lb.props, "loadbalancerProvider") === "ovn",
+            ),
+        );
+    return !onOvn;
+}
 
 /** A Service port that carries the tunnel: its port or its targetPort is the tunnel port. */
 function exposesPort(service: Resource, port: number): boolean {
@@ -16,7 +38,7 @@ function exposesPort(service: Resource, port: number): boolean {
 export const tunnelPoolNoStickiness = stackPolicy({
     name: "tunnel-pool-no-stickiness",
     description:
-        "The pools behind the tunnel listener spread agent dials over every konnectivity-server: no session persistence, no SOURCE_IP balancing.",
+        "The pools behind the tunnel listener spread agent dials over every konnectivity-server: no session persistence, no SOURCE_IP balancing (SOURCE_IP_PORT only on OVN, which has nothing else).",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Use lbMethod ROUND_ROBIN (or LEAST_CONNECTIONS) and no persistence on the tunnel pool; do not set sessionAffinity: ClientIP on the seed Service of the agent port.",
@@ -39,9 +61,9 @@ export const tunnelPoolNoStickiness = stackPolicy({
             }
             const method = pool.props.lbMethod;
             if (isUnknown(method)) report.unknown(method);
-            else if (typeof method === "string" && stickyMethods.includes(method.toUpperCase())) {
+            else if (typeof method === "string" && isSticky(method, pool, listeners, resources)) {
                 report.violation(
-                    `Pool ${pool.name} behind the tunnel listener (port ${tunnelPort}) balances by ${method}. ${why} Use lbMethod ROUND_ROBIN or LEAST_CONNECTIONS.`,
+                    `Pool ${pool.name} behind the tunnel listener (port ${tunnelPort}) balances by ${method}. ${why} Use lbMethod ROUND_ROBIN or LEAST_CONNECTIONS (SOURCE_IP_PORT on an OVN load balancer, which offers nothing else).`,
                     pool.urn,
                 );
             }

@@ -34,6 +34,13 @@ describe("policy pack over the dev stack", () => {
         assert.deepStrictEqual(mandatory(analysis), [], explain(analysis));
     });
 
+    it("has no mandatory violation with an OVN load balancer either", async () => {
+        const ovn = await runProgram(devConfig({ lbProvider: "ovn" }));
+        if (ovn.error) throw ovn.error;
+        const analysis = engine.preview(fromRecorded(ovn.resources));
+        assert.deepStrictEqual(mandatory(analysis), [], explain(analysis));
+    });
+
     it("really checks the worker security group, in both cases, without needing unknown values", () => {
         for (const stack of [resources, asFirstPreview(resources, run.resources)]) {
             const analysis = engine.analyzeStack(stack);

@@ -327,6 +327,16 @@ describe("policy pack over a whole cluster stack", () => {
         assert.deepStrictEqual(preview(s).diagnostics, []);
     });
 
+    it("accepts SOURCE_IP_PORT on the tunnel pool only when the load balancer is OVN", () => {
+        const s = wholeStack();
+        s.get("Pool", "dev-tunnel").props.lbMethod = "SOURCE_IP_PORT";
+        assert.deepStrictEqual(violated(preview(s)), ["tunnel-pool-no-stickiness"]);
+        s.get("LoadBalancer", "dev").props.loadbalancerProvider = "ovn";
+        assert.deepStrictEqual(violated(preview(s)), []);
+        s.get("Pool", "dev-tunnel").props.lbMethod = "SOURCE_IP";
+        assert.deepStrictEqual(violated(preview(s)), ["tunnel-pool-no-stickiness"]);
+    });
+
     describe("configuration (--policy-pack-config)", () => {
         it("follows tunnelPort to another listener port", () => {
             const s = wholeStack();
