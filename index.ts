@@ -15,3 +15,6 @@ export const workerNetworkId = cluster.workerTenant.networkId;
 export const workerSubnetId = cluster.workerTenant.subnetId;
 export const workerRouterAddress = cluster.workerTenant.routerExternalAddress;
 export const workerSecurityGroupId = cluster.workerSecurityGroup.securityGroupId;
+export const seedNamespace = cluster.controlPlane.namespace;
+export const clusterCaCertificate = cluster.pki.authorities.cluster.certPem;
+export const konnectivityCaCertificate = cluster.pki.authorities.konnectivity.certPem;

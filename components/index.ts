@@ -1,4 +1,6 @@
 /** The component library: what a platform stack imports to manage many clusters. */
 export * from "./config";
 export * from "./tenant";
+export * from "./pki";
+export * from "./controlplane";
 export * from "./cluster";

@@ -1,5 +1,9 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { Settings } from "../config";
+import { ControlPlane, controlPlanePki } from "../controlplane";
+import { Pki } from "../pki";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 
 export interface ClusterArgs {
@@ -15,11 +19,15 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly controlPlaneTenant: Tenant;
     public readonly workerTenant: Tenant;
     public readonly workerSecurityGroup: WorkerSecurityGroup;
+    public readonly pki: Pki;
+    /** The seed cluster, where the control plane runs. */
+    public readonly seedProvider: k8s.Provider;
+    public readonly controlPlane: ControlPlane;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:Cluster", name, args, opts);
         const { settings } = args;
-        const { tenants, externalNetwork, networking } = settings;
+        const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
 
         this.controlPlaneTenant = new Tenant(
             `${name}-control-plane`,
@@ -35,6 +43,48 @@ export class Cluster extends pulumi.ComponentResource {
             `${name}-workers`,
             { sshAllowedCidrs: settings.access.sshAllowedCidrs },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
+        );
+
+        // replaced by apiEndpoint.publicAddress when the endpoint lands
+        const publicAddress = this.controlPlaneTenant.routerExternalAddress;
+
+        const tlsProvider = new tls.Provider(`${name}-tls`, {}, { parent: this });
+        this.pki = new Pki(
+            name,
+            {
+                clusterName: settings.clusterName,
+                publicAddress,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+                seedNamespace: seed.namespace,
+                etcdReplicas: controlPlane.etcdReplicas,
+                ...settings.pki,
+            },
+            { parent: this, provider: tlsProvider },
+        );
+
+        // Mutable Secrets and ConfigMaps: see ControlPlane (checksum annotations roll the pods).
+        this.seedProvider = new k8s.Provider(
+            `${name}-seed`,
+            { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
+            { parent: this },
+        );
+        this.controlPlane = new ControlPlane(
+            name,
+            {
+                clusterName: settings.clusterName,
+                namespace: seed.namespace,
+                versions: settings.kubernetes,
+                publicAddress,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                ...controlPlane,
+                nodePorts: seed.nodePorts,
+                tunnel: settings.tunnel,
+                loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
+                pki: controlPlanePki(this.pki),
+            },
+            { parent: this, provider: this.seedProvider },
         );
 
         this.registerOutputs({});

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { uuidFrom } from "./ids";
+import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
+import { tlsMock } from "./providers/tls";
 import { ProviderMock } from "./providers/types";
 
 /** The wire marker of a secret value (sdk/nodejs/runtime/rpc.ts specialSecretSig). */
@@ -97,7 +99,7 @@ export class Recorder {
     private readonly providers: ProviderMock[];
 
     constructor(extra: ProviderMock[] = []) {
-        this.providers = [...extra, openstackMock()];
+        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock()];
     }
 
     readonly mocks: pulumi.runtime.Mocks = {
@@ -105,7 +107,8 @@ export class Recorder {
             const mock = this.providers
                 .flatMap((p) => (args.type.startsWith(p.prefix) ? [p.resources[args.type]] : []))
                 .find(Boolean);
-            if (mock) return mock(args);
+            // Providers get plain values: the engine unwraps secrets before calling them.
+            if (mock) return mock({ ...args, inputs: unwrapSecrets(args.inputs) as pulumi.Inputs });
             return { id: uuidFrom(`${args.type}/${args.name}`), state: args.inputs };
         },
         call: (args) => {
