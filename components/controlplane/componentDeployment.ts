@@ -1,9 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { preferSpreadOverNodes } from "./affinity";
-import { checksumAnnotation } from "./checksum";
-import { AppName, recommendedLabels, selectorLabels } from "./labels";
+import { AppName, objectMeta, selectorLabels } from "./labels";
+import { healthProbes, podTemplate } from "./podTemplate";
 import { Mount, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext, podSecurityContext } from "./security";
+import { containerSecurityContext } from "./security";
 import { ControlPlaneLayout, DeploymentArgs } from "./types";
 
 export interface ComponentDeploymentOptions {
@@ -20,48 +19,56 @@ export interface ComponentDeploymentOptions {
     readonly checksum: pulumi.Input<string>;
 }
 
+/**
+ * The flags kube-controller-manager and kube-scheduler share: one kubeconfig for the API, for
+ * authenticating and authorizing callers of the secure port (delegated to kube-apiserver), the
+ * port on all addresses for the kubelet's probes, and leader election.
+ */
+export function delegatingComponentFlags(kubeconfig: string, securePort: number): string[] {
+    return [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        "--bind-address=0.0.0.0",
+        `--secure-port=${securePort}`,
+        "--leader-elect=true",
+    ];
+}
+
 /** A leader-elected control-plane component with its kubeconfig and files in one Secret. */
 export function componentDeployment(o: ComponentDeploymentOptions): DeploymentArgs {
     const { layout } = o;
-    const selector = selectorLabels(o.app, layout.clusterName);
-    const probe = { httpGet: { path: "/healthz", port: o.healthPort, scheme: "HTTPS" }, timeoutSeconds: 15 };
     return {
-        metadata: { name: o.name, namespace: layout.namespace, labels: recommendedLabels(o.app, layout.clusterName) },
+        metadata: objectMeta(layout, o.app, o.name),
         spec: {
             replicas: o.replicas,
-            selector: { matchLabels: selector },
+            selector: { matchLabels: selectorLabels(o.app, layout.clusterName) },
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-            template: {
-                metadata: {
-                    labels: recommendedLabels(o.app, layout.clusterName),
-                    annotations: { [checksumAnnotation]: o.checksum },
-                },
-                spec: {
-                    automountServiceAccountToken: false,
-                    securityContext: podSecurityContext,
-                    affinity: preferSpreadOverNodes(selector),
-                    containers: [
-                        {
-                            name: o.app,
-                            image: `registry.k8s.io/${o.app}:${layout.versions.kubernetes}`,
-                            command: [o.app],
-                            args: [...o.flags],
-                            ports: [{ name: "https", containerPort: o.healthPort, protocol: "TCP" }],
-                            livenessProbe: {
-                                ...probe,
-                                initialDelaySeconds: 10,
-                                periodSeconds: 10,
-                                failureThreshold: 8,
-                            },
-                            readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
-                            resources: o.resources,
-                            securityContext: containerSecurityContext,
-                            volumeMounts: [volumeMount(o.config)],
-                        },
-                    ],
-                    volumes: [secretVolume(o.config)],
-                },
-            },
+            template: podTemplate({
+                layout,
+                app: o.app,
+                checksum: o.checksum,
+                containers: [
+                    {
+                        name: o.app,
+                        image: `registry.k8s.io/${o.app}:${layout.versions.kubernetes}`,
+                        command: [o.app],
+                        args: [...o.flags],
+                        ports: [{ name: "https", containerPort: o.healthPort, protocol: "TCP" }],
+                        ...healthProbes({
+                            port: o.healthPort,
+                            scheme: "HTTPS",
+                            live: "/healthz",
+                            ready: "/healthz",
+                            startup: "/healthz",
+                        }),
+                        resources: o.resources,
+                        securityContext: containerSecurityContext,
+                        volumeMounts: [volumeMount(o.config)],
+                    },
+                ],
+                volumes: [secretVolume(o.config)],
+            }),
         },
     };
 }

@@ -8,7 +8,7 @@ import { configChecksum } from "./checksum";
 import { controllerManagerDeployment, controllerManagerName } from "./controllerManager";
 import { etcdStatefulSet } from "./etcdStatefulSet";
 import { kubeconfigYaml } from "./kubeconfig";
-import { AppName, recommendedLabels } from "./labels";
+import { AppName, objectMeta } from "./labels";
 import { controlPlaneNamespace } from "./namespace";
 import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
 import { schedulerDeployment, schedulerName } from "./scheduler";
@@ -78,7 +78,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             new k8s.core.v1.Secret(
                 `${name}-${spec.name}`,
                 {
-                    metadata: { name: spec.name, namespace, labels: recommendedLabels(app, clusterName) },
+                    metadata: objectMeta(layout, app, spec.name),
                     type: "Opaque",
                     stringData: pulumi.secret(spec.data),
                 },
@@ -88,7 +88,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             new k8s.core.v1.ConfigMap(
                 `${name}-${spec.name}`,
                 {
-                    metadata: { name: spec.name, namespace, labels: recommendedLabels(app, clusterName) },
+                    metadata: objectMeta(layout, app, spec.name),
                     data: spec.data,
                 },
                 inNamespace,

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { componentDeployment } from "./componentDeployment";
+import { componentDeployment, delegatingComponentFlags } from "./componentDeployment";
 import { file, files, mounts } from "./secrets";
 import { ControlPlaneLayout, DeploymentArgs } from "./types";
 
@@ -18,18 +18,14 @@ export interface ControllerManagerOptions {
 /**
  * kube-controller-manager's flags (v1.33/v1.34). It signs kubelet client and serving
  * certificates (CSRs) with the cluster CA, runs the bootstrap-token controllers the workers'
- * join needs, gives each node a pod CIDR from podCidr, and authenticates callers of its secure
- * port through kube-apiserver (the CAs come from kube-system/extension-apiserver-authentication).
+ * join needs and gives each node a pod CIDR from podCidr. Callers of its secure port are
+ * authenticated through kube-apiserver (the CAs come from
+ * kube-system/extension-apiserver-authentication).
  */
 export function controllerManagerFlags(o: ControllerManagerOptions): string[] {
     const cfg = mounts.controllerManager;
-    const kubeconfig = file(cfg, files.kubeconfig);
     return [
-        `--kubeconfig=${kubeconfig}`,
-        `--authentication-kubeconfig=${kubeconfig}`,
-        `--authorization-kubeconfig=${kubeconfig}`,
-        "--bind-address=0.0.0.0",
-        `--secure-port=${controllerManagerPort}`,
+        ...delegatingComponentFlags(file(cfg, files.kubeconfig), controllerManagerPort),
         `--cluster-name=${o.layout.clusterName}`,
         `--cluster-signing-cert-file=${file(cfg, files.ca)}`,
         `--cluster-signing-key-file=${file(cfg, files.caKey)}`,
@@ -37,7 +33,6 @@ export function controllerManagerFlags(o: ControllerManagerOptions): string[] {
         `--service-account-private-key-file=${file(cfg, files.saKey)}`,
         "--use-service-account-credentials=true",
         "--controllers=*,bootstrapsigner,tokencleaner",
-        "--leader-elect=true",
         "--profiling=false",
         `--service-cluster-ip-range=${o.serviceCidr}`,
         `--cluster-cidr=${o.podCidr}`,

@@ -1,10 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { preferSpreadOverNodes } from "./affinity";
-import { checksumAnnotation } from "./checksum";
-import { recommendedLabels, selectorLabels } from "./labels";
+import { objectMeta, recommendedLabels, selectorLabels } from "./labels";
+import { healthProbes, podTemplate } from "./podTemplate";
 import { etcdClientPort, etcdMemberHost, etcdPeerPort, etcdServiceName } from "./seedNames";
 import { file, files, mounts, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext, podSecurityContext } from "./security";
+import { containerSecurityContext } from "./security";
 import { ControlPlaneLayout, StatefulSetArgs } from "./types";
 
 export const etcdMetricsPort = 2381;
@@ -57,74 +56,47 @@ export function etcdFlags(layout: ControlPlaneLayout, replicas: number): string[
     ];
 }
 
-const httpProbe = (path: string) => ({ httpGet: { path, port: etcdMetricsPort, scheme: "HTTP" } });
-
 export function etcdStatefulSet(o: EtcdOptions): StatefulSetArgs {
     const { layout } = o;
-    const selector = selectorLabels("etcd", layout.clusterName);
     return {
-        metadata: {
-            name: etcdServiceName,
-            namespace: layout.namespace,
-            labels: recommendedLabels("etcd", layout.clusterName),
-        },
+        metadata: objectMeta(layout, "etcd", etcdServiceName),
         spec: {
             serviceName: etcdServiceName,
             replicas: o.replicas,
             // A new cluster needs all members up to reach quorum: start them together.
             podManagementPolicy: "Parallel",
             updateStrategy: { type: "RollingUpdate" },
-            selector: { matchLabels: selector },
-            template: {
-                metadata: {
-                    labels: recommendedLabels("etcd", layout.clusterName),
-                    annotations: { [checksumAnnotation]: o.checksum },
-                },
-                spec: {
-                    automountServiceAccountToken: false,
-                    securityContext: podSecurityContext,
-                    affinity: preferSpreadOverNodes(selector),
-                    containers: [
-                        {
-                            name: "etcd",
-                            image: `registry.k8s.io/etcd:${layout.versions.etcd}`,
-                            command: ["etcd"],
-                            args: etcdFlags(layout, o.replicas),
-                            env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                            ports: [
-                                { name: "client", containerPort: etcdClientPort, protocol: "TCP" },
-                                { name: "peer", containerPort: etcdPeerPort, protocol: "TCP" },
-                                { name: "metrics", containerPort: etcdMetricsPort, protocol: "TCP" },
-                            ],
-                            livenessProbe: {
-                                ...httpProbe("/livez"),
-                                periodSeconds: 10,
-                                timeoutSeconds: 15,
-                                failureThreshold: 8,
-                            },
-                            readinessProbe: {
-                                ...httpProbe("/readyz"),
-                                periodSeconds: 5,
-                                timeoutSeconds: 15,
-                                failureThreshold: 3,
-                            },
-                            startupProbe: {
-                                ...httpProbe("/readyz"),
-                                periodSeconds: 10,
-                                timeoutSeconds: 15,
-                                failureThreshold: 24,
-                            },
-                            resources: {
-                                requests: { cpu: "200m", memory: "512Mi" },
-                                limits: { cpu: "2", memory: "2Gi" },
-                            },
-                            securityContext: containerSecurityContext,
-                            volumeMounts: [{ name: "data", mountPath: dataDir }, volumeMount(mounts.etcdPki)],
-                        },
-                    ],
-                    volumes: [secretVolume(mounts.etcdPki)],
-                },
-            },
+            selector: { matchLabels: selectorLabels("etcd", layout.clusterName) },
+            template: podTemplate({
+                layout,
+                app: "etcd",
+                checksum: o.checksum,
+                containers: [
+                    {
+                        name: "etcd",
+                        image: `registry.k8s.io/etcd:${layout.versions.etcd}`,
+                        command: ["etcd"],
+                        args: etcdFlags(layout, o.replicas),
+                        env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                        ports: [
+                            { name: "client", containerPort: etcdClientPort, protocol: "TCP" },
+                            { name: "peer", containerPort: etcdPeerPort, protocol: "TCP" },
+                            { name: "metrics", containerPort: etcdMetricsPort, protocol: "TCP" },
+                        ],
+                        ...healthProbes({
+                            port: etcdMetricsPort,
+                            scheme: "HTTP",
+                            live: "/livez",
+                            ready: "/readyz",
+                            startup: "/readyz",
+                        }),
+                        resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+                        securityContext: containerSecurityContext,
+                        volumeMounts: [{ name: "data", mountPath: dataDir }, volumeMount(mounts.etcdPki)],
+                    },
+                ],
+                volumes: [secretVolume(mounts.etcdPki)],
+            }),
             volumeClaimTemplates: [
                 {
                     metadata: { name: "data", labels: recommendedLabels("etcd", layout.clusterName) },

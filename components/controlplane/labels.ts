@@ -1,3 +1,5 @@
+import type { ControlPlaneLayout } from "./types";
+
 /** The control-plane applications, by their `app.kubernetes.io/name`. */
 export type AppName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "konnectivity-server";
 
@@ -21,4 +23,9 @@ export function recommendedLabels(
         "app.kubernetes.io/part-of": "gks",
         "app.kubernetes.io/managed-by": "pulumi",
     };
+}
+
+/** metadata of a namespaced control-plane object. */
+export function objectMeta(layout: ControlPlaneLayout, app: AppName, name: string, component?: string) {
+    return { name, namespace: layout.namespace, labels: recommendedLabels(app, layout.clusterName, component) };
 }

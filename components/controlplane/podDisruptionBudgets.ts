@@ -1,4 +1,4 @@
-import { AppName, recommendedLabels, selectorLabels } from "./labels";
+import { AppName, objectMeta, selectorLabels } from "./labels";
 import { ControlPlaneLayout, PodDisruptionBudgetArgs } from "./types";
 
 /** Members that must stay up for etcd to keep quorum. */
@@ -17,7 +17,7 @@ export function podDisruptionBudget(
     budget: { minAvailable: number } | { maxUnavailable: number },
 ): PodDisruptionBudgetArgs {
     return {
-        metadata: { name, namespace: layout.namespace, labels: recommendedLabels(app, layout.clusterName) },
+        metadata: objectMeta(layout, app, name),
         spec: { ...budget, selector: { matchLabels: selectorLabels(app, layout.clusterName) } },
     };
 }

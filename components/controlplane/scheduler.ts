@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { componentDeployment } from "./componentDeployment";
+import { componentDeployment, delegatingComponentFlags } from "./componentDeployment";
 import { file, files, mounts } from "./secrets";
 import { ControlPlaneLayout, DeploymentArgs } from "./types";
 
@@ -15,15 +15,7 @@ export interface SchedulerOptions {
 
 /** kube-scheduler's flags (v1.33/v1.34). */
 export function schedulerFlags(): string[] {
-    const kubeconfig = file(mounts.scheduler, files.kubeconfig);
-    return [
-        `--kubeconfig=${kubeconfig}`,
-        `--authentication-kubeconfig=${kubeconfig}`,
-        `--authorization-kubeconfig=${kubeconfig}`,
-        "--bind-address=0.0.0.0",
-        `--secure-port=${schedulerPort}`,
-        "--leader-elect=true",
-    ];
+    return delegatingComponentFlags(file(mounts.scheduler, files.kubeconfig), schedulerPort);
 }
 
 export function schedulerDeployment(o: SchedulerOptions): DeploymentArgs {

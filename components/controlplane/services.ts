@@ -1,5 +1,5 @@
 import { apiserverName } from "./apiserverDeployment";
-import { recommendedLabels, selectorLabels } from "./labels";
+import { objectMeta, selectorLabels } from "./labels";
 import { apiserverPort, etcdClientPort, etcdPeerPort, etcdServiceName } from "./seedNames";
 import { ControlPlaneLayout, ServiceArgs } from "./types";
 
@@ -11,11 +11,7 @@ import { ControlPlaneLayout, ServiceArgs } from "./types";
  */
 export function apiserverService(layout: ControlPlaneLayout, nodePort: number): ServiceArgs {
     return {
-        metadata: {
-            name: apiserverName,
-            namespace: layout.namespace,
-            labels: recommendedLabels("kube-apiserver", layout.clusterName),
-        },
+        metadata: objectMeta(layout, "kube-apiserver", apiserverName),
         spec: {
             type: "NodePort",
             selector: selectorLabels("kube-apiserver", layout.clusterName),
@@ -32,11 +28,7 @@ export function apiserverService(layout: ControlPlaneLayout, nodePort: number): 
  */
 export function etcdService(layout: ControlPlaneLayout): ServiceArgs {
     return {
-        metadata: {
-            name: etcdServiceName,
-            namespace: layout.namespace,
-            labels: recommendedLabels("etcd", layout.clusterName),
-        },
+        metadata: objectMeta(layout, "etcd", etcdServiceName),
         spec: {
             clusterIP: "None",
             publishNotReadyAddresses: true,

@@ -149,7 +149,17 @@ export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
         allowedUses: clientUses,
         ...life,
     });
-    const etcdNames = etcdDnsNames(ns, etcdReplicas);
+    // Serving and client both: peers dial each other, and etcd's gRPC gateway dials its own
+    // client port with the serving certificate.
+    const etcdMember = (resourceName: string, commonName: string): LeafSpec => ({
+        resourceName,
+        ca: "etcd",
+        subject: { commonName },
+        dnsNames: etcdDnsNames(ns, etcdReplicas),
+        ipAddresses: ["127.0.0.1"],
+        allowedUses: serverAndClientUses,
+        ...life,
+    });
 
     return {
         authorities: {
@@ -177,25 +187,8 @@ export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
             admin: client(`${c}-admin`, "cluster", identities.admin),
             controllerManager: client(`${c}-controller-manager`, "cluster", identities.controllerManager),
             scheduler: client(`${c}-scheduler`, "cluster", identities.scheduler),
-            etcdServer: {
-                resourceName: `${c}-etcd-server`,
-                ca: "etcd",
-                subject: { commonName: "etcd-server" },
-                dnsNames: etcdNames,
-                ipAddresses: ["127.0.0.1"],
-                // etcd's gRPC gateway dials its own client port with the serving certificate.
-                allowedUses: serverAndClientUses,
-                ...life,
-            },
-            etcdPeer: {
-                resourceName: `${c}-etcd-peer`,
-                ca: "etcd",
-                subject: { commonName: "etcd-peer" },
-                dnsNames: etcdNames,
-                ipAddresses: ["127.0.0.1"],
-                allowedUses: serverAndClientUses,
-                ...life,
-            },
+            etcdServer: etcdMember(`${c}-etcd-server`, "etcd-server"),
+            etcdPeer: etcdMember(`${c}-etcd-peer`, "etcd-peer"),
             frontProxyClient: client(`${c}-front-proxy-client`, "frontProxy", identities.frontProxyClient),
             konnectivityServer: {
                 resourceName: `${c}-konnectivity-server`,

@@ -77,27 +77,24 @@ export class Pki extends pulumi.ComponentResource {
         });
     }
 
+    /** A new private key, as a secret PEM. */
+    private privateKey(resourceName: string): pulumi.Output<string> {
+        const key = new tls.PrivateKey(resourceName, { ...keySpec }, { parent: this });
+        return pulumi.secret(key.privateKeyPem);
+    }
+
     private authority(spec: CaSpec): KeyPair {
-        const key = new tls.PrivateKey(spec.resourceName, { ...keySpec }, { parent: this });
-        const keyPem = pulumi.secret(key.privateKeyPem);
+        const keyPem = this.privateKey(spec.resourceName);
         const cert = new tls.SelfSignedCert(
             spec.resourceName,
-            {
-                privateKeyPem: keyPem,
-                subject: { ...spec.subject },
-                isCaCertificate: true,
-                allowedUses: [...spec.allowedUses],
-                validityPeriodHours: spec.validityPeriodHours,
-                earlyRenewalHours: spec.earlyRenewalHours,
-            },
+            { privateKeyPem: keyPem, subject: { ...spec.subject }, isCaCertificate: true, ...terms(spec) },
             { parent: this },
         );
         return { certPem: cert.certPem, keyPem };
     }
 
     private issue(spec: LeafSpec, ca: KeyPair): IssuedCertificate {
-        const key = new tls.PrivateKey(spec.resourceName, { ...keySpec }, { parent: this });
-        const keyPem = pulumi.secret(key.privateKeyPem);
+        const keyPem = this.privateKey(spec.resourceName);
         const request = new tls.CertRequest(
             spec.resourceName,
             {
@@ -114,14 +111,21 @@ export class Pki extends pulumi.ComponentResource {
                 certRequestPem: request.certRequestPem,
                 caPrivateKeyPem: ca.keyPem,
                 caCertPem: ca.certPem,
-                allowedUses: [...spec.allowedUses],
-                validityPeriodHours: spec.validityPeriodHours,
-                earlyRenewalHours: spec.earlyRenewalHours,
+                ...terms(spec),
             },
             { parent: this },
         );
         return { certPem: cert.certPem, keyPem, caCertPem: ca.certPem };
     }
+}
+
+/** What a certificate may do and how long it lives. */
+function terms(spec: CaSpec | LeafSpec) {
+    return {
+        allowedUses: [...spec.allowedUses],
+        validityPeriodHours: spec.validityPeriodHours,
+        earlyRenewalHours: spec.earlyRenewalHours,
+    };
 }
 
 function mapRecord<K extends string, A, B>(record: Readonly<Record<K, A>>, f: (value: A) => B): Record<K, B> {

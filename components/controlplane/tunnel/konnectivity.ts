@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { NodePorts, Settings } from "../../config";
 import { egressSelectorYaml, konnectivityEgressSelector } from "../egressSelector";
 import { konnectivityServerFlags, ProxyStrategy } from "../konnectivityServerFlags";
-import { recommendedLabels, selectorLabels } from "../labels";
+import { objectMeta, selectorLabels } from "../labels";
 import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../secrets";
 import { containerSecurityContext } from "../security";
 import { ControlPlaneLayout, ServiceArgs } from "../types";
@@ -124,11 +124,7 @@ export function konnectivityTunnel(o: KonnectivityTunnelOptions): ApiserverTunne
 /** The NodePort the load balancer's tunnel listener forwards to: every server's agent port. */
 function agentService(layout: ControlPlaneLayout, agentPort: number, nodePort: number): ServiceArgs {
     return {
-        metadata: {
-            name: konnectivityServerContainerName,
-            namespace: layout.namespace,
-            labels: recommendedLabels("konnectivity-server", layout.clusterName, "tunnel"),
-        },
+        metadata: objectMeta(layout, "konnectivity-server", konnectivityServerContainerName, "tunnel"),
         spec: {
             type: "NodePort",
             selector: selectorLabels("kube-apiserver", layout.clusterName),

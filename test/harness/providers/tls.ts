@@ -258,44 +258,54 @@ function renewalState(inputs: Inputs, notBefore: Date, notAfter: Date): Record<s
     };
 }
 
-async function selfSignedCert(inputs: Inputs): Promise<IssuedCert> {
-    const key = await webKey(inputs.privateKeyPem, "private_key_pem");
-    const name = subjectName(inputs.subject);
+/** Go's createCertificate (common_cert.go): validity, serial, usages, constraints, key ids. */
+async function createCertificate(
+    inputs: Inputs,
+    t: { subject: x509.Name; issuer: x509.Name; publicKey: CryptoKey; signer: WebKey; extensions: x509.Extension[] },
+): Promise<IssuedCert> {
     const isCa = inputs.isCaCertificate === true;
-    if (isCa && name.toJSON().length === 0) {
-        throw new Error(
-            "tls mock: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)",
-        );
-    }
     const { notBefore, notAfter } = validity(inputs);
     const extensions: x509.Extension[] = [
         ...usageExtensions(inputs.allowedUses),
         new x509.BasicConstraintsExtension(isCa, undefined, true),
     ];
     if (isCa || inputs.setSubjectKeyId === true) {
-        extensions.push(await x509.SubjectKeyIdentifierExtension.create(key.publicKey));
+        extensions.push(await x509.SubjectKeyIdentifierExtension.create(t.publicKey));
     }
-    extensions.push(...sanExtension(inputs));
     const { hex, decimal } = serial();
     const cert = await x509.X509CertificateGenerator.create({
         serialNumber: hex,
-        subject: name,
-        issuer: name,
+        subject: t.subject,
+        issuer: t.issuer,
         notBefore,
         notAfter,
-        publicKey: key.publicKey,
-        signingKey: key.privateKey,
-        signingAlgorithm: key.signing,
-        extensions,
+        publicKey: t.publicKey,
+        signingKey: t.signer.privateKey,
+        signingAlgorithm: t.signer.signing,
+        extensions: [...extensions, ...t.extensions],
     });
     return {
         id: decimal,
-        state: {
-            certPem: `${cert.toString("pem")}\n`,
-            keyAlgorithm: key.algorithm,
-            ...renewalState(inputs, notBefore, notAfter),
-        },
+        state: { certPem: `${cert.toString("pem")}\n`, ...renewalState(inputs, notBefore, notAfter) },
     };
+}
+
+async function selfSignedCert(inputs: Inputs): Promise<IssuedCert> {
+    const key = await webKey(inputs.privateKeyPem, "private_key_pem");
+    const name = subjectName(inputs.subject);
+    if (inputs.isCaCertificate === true && name.toJSON().length === 0) {
+        throw new Error(
+            "tls mock: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)",
+        );
+    }
+    const cert = await createCertificate(inputs, {
+        subject: name,
+        issuer: name,
+        publicKey: key.publicKey,
+        signer: key,
+        extensions: sanExtension(inputs),
+    });
+    return { id: cert.id, state: { ...cert.state, keyAlgorithm: key.algorithm } };
 }
 
 async function certRequest(inputs: Inputs): Promise<Record<string, string>> {
@@ -316,8 +326,7 @@ async function locallySignedCert(inputs: Inputs): Promise<IssuedCert> {
     const caKey = await webKey(inputs.caPrivateKeyPem, "ca_private_key_pem");
     if (typeof inputs.caCertPem !== "string") throw new Error("tls mock: ca_cert_pem is required");
     const caCert = new x509.X509Certificate(inputs.caCertPem);
-    const caPublic = await caCert.publicKey.export();
-    const caSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", caPublic));
+    const caSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", await caCert.publicKey.export()));
     const ownSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", caKey.publicKey));
     if (!caSpki.equals(ownSpki)) {
         // Go's x509.CreateCertificate checks that the signer matches the parent's public key.
@@ -325,38 +334,17 @@ async function locallySignedCert(inputs: Inputs): Promise<IssuedCert> {
             "tls mock: Failed to create certificate: x509: provided PrivateKey doesn't match parent's PublicKey",
         );
     }
-    const isCa = inputs.isCaCertificate === true;
-    const { notBefore, notAfter } = validity(inputs);
-    const subjectPublicKey = await csr.publicKey.export();
-    const extensions: x509.Extension[] = [
-        ...usageExtensions(inputs.allowedUses),
-        new x509.BasicConstraintsExtension(isCa, undefined, true),
-    ];
-    if (isCa || inputs.setSubjectKeyId === true) {
-        extensions.push(await x509.SubjectKeyIdentifierExtension.create(subjectPublicKey));
-    }
+    const extensions: x509.Extension[] = [];
     const caKeyId = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
     if (caKeyId) extensions.push(new x509.AuthorityKeyIdentifierExtension(caKeyId.keyId));
     const san = csr.getExtension("2.5.29.17");
     if (san) extensions.push(san);
-    const { hex, decimal } = serial();
-    const cert = await x509.X509CertificateGenerator.create({
-        serialNumber: hex,
+    const cert = await createCertificate(inputs, {
         subject: csr.subjectName,
         issuer: caCert.subjectName,
-        notBefore,
-        notAfter,
-        publicKey: subjectPublicKey,
-        signingKey: caKey.privateKey,
-        signingAlgorithm: caKey.signing,
+        publicKey: await csr.publicKey.export(),
+        signer: caKey,
         extensions,
     });
-    return {
-        id: decimal,
-        state: {
-            certPem: `${cert.toString("pem")}\n`,
-            caKeyAlgorithm: caKey.algorithm,
-            ...renewalState(inputs, notBefore, notAfter),
-        },
-    };
+    return { id: cert.id, state: { ...cert.state, caKeyAlgorithm: caKey.algorithm } };
 }
