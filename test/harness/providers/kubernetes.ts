@@ -17,6 +17,7 @@ const clusterScoped = ["kubernetes:core/v1:Namespace"];
  * the provider makes them. The real provider auto-names an object without metadata.name
  * (`<logical name>-<random suffix>`); here the logical name is used, so runs are deterministic.
  * A namespaced object without a namespace lands in "default", like the provider's default.
+ * Inputs pass through as sent, so a Secret's data stays a secret output, as the provider keeps it.
  */
 export function kubernetesMock(): ProviderMock {
     const mock =

@@ -10,6 +10,7 @@ import {
     webcrypto,
 } from "crypto";
 import { isIP } from "net";
+import { unwrapSecrets } from "../recorder";
 import { ProviderMock } from "./types";
 
 x509.cryptoProvider.set(webcrypto);
@@ -35,31 +36,37 @@ export function tlsMock(): ProviderMock {
         prefix: "tls:",
         resources: {
             "tls:index/privateKey:PrivateKey": async ({ inputs }) => {
-                const state = privateKey(inputs);
+                const state = privateKey(plain(inputs));
                 return {
                     id: createHash("sha1").update(String(state.publicKeyPem)).digest("hex"),
                     state: { ...inputs, ...state },
                 };
             },
             "tls:index/selfSignedCert:SelfSignedCert": async ({ inputs }) => {
-                const cert = await selfSignedCert(inputs);
+                const cert = await selfSignedCert(plain(inputs));
                 return { id: cert.id, state: { ...withCertDefaults(inputs), ...cert.state } };
             },
             "tls:index/certRequest:CertRequest": async ({ inputs }) => {
-                const state = await certRequest(inputs);
+                const state = await certRequest(plain(inputs));
                 return {
                     id: createHash("sha1").update(state.certRequestPem).digest("hex"),
                     state: { ...inputs, ...state },
                 };
             },
             "tls:index/locallySignedCert:LocallySignedCert": async ({ inputs }) => {
-                const cert = await locallySignedCert(inputs);
+                const cert = await locallySignedCert(plain(inputs));
                 return { id: cert.id, state: { ...withCertDefaults(inputs), ...cert.state } };
             },
         },
         calls: {},
     };
 }
+
+/**
+ * The provider works on plain values; the state keeps the inputs as sent, so that a secret
+ * input (a CA key) stays a secret output, as the engine keeps it.
+ */
+const plain = (inputs: Inputs): Inputs => unwrapSecrets(inputs) as Inputs;
 
 // --- keys -------------------------------------------------------------------------------------
 
