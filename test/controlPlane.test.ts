@@ -221,6 +221,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
     it("gives kube-apiserver a complete flag set, advertising the public address", () => {
         const api = one(run.resources, T.deployment, "dev-apiserver");
         const apiserver = container(api, "kube-apiserver");
+        // replaced by run.outputs.apiAddress when the endpoint lands (see Cluster)
         const publicAddress = String(run.outputs.controlPlaneRouterAddress);
         assert.deepStrictEqual(apiserver.env?.find((e) => e.name === "PUBLIC_ADDRESS")?.value, publicAddress);
         assert.strictEqual(flag(apiserver, "advertise-address"), "$(PUBLIC_ADDRESS)");

@@ -105,6 +105,7 @@ describe("the konnectivity tunnel's mTLS, with the certificates the program wire
             clientCa: fileFor(arg("cluster-ca-cert")),
         };
         // The agent side: its certificate and key, and the CA the stack hands to agents.
+        // replaced by run.outputs.tunnelAddress when the endpoint lands (see Cluster)
         publicAddress = String(run.outputs.controlPlaneRouterAddress);
         agent = {
             ca: String(run.outputs.konnectivityCaCertificate),
