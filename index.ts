@@ -18,3 +18,6 @@ export const workerSecurityGroupId = cluster.workerSecurityGroup.securityGroupId
 export const apiAddress = cluster.apiEndpoint.publicAddress;
 export const apiUrl = cluster.apiEndpoint.apiUrl;
 export const tunnelAddress = cluster.apiEndpoint.tunnelAddress;
+export const seedNamespace = cluster.controlPlane.namespace;
+export const clusterCaCertificate = cluster.pki.authorities.cluster.certPem;
+export const konnectivityCaCertificate = cluster.pki.authorities.konnectivity.certPem;

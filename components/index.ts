@@ -2,4 +2,6 @@
 export * from "./config";
 export * from "./tenant";
 export * from "./endpoint";
+export * from "./pki";
+export * from "./controlplane";
 export * from "./cluster";

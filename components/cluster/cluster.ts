@@ -1,6 +1,10 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
+import { ControlPlane, controlPlanePki } from "../controlplane";
+import { Pki } from "../pki";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 
 export interface ClusterArgs {
@@ -17,11 +21,15 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly workerTenant: Tenant;
     public readonly workerSecurityGroup: WorkerSecurityGroup;
     public readonly apiEndpoint: ApiEndpoint;
+    public readonly pki: Pki;
+    /** The seed cluster, where the control plane runs. */
+    public readonly seedProvider: k8s.Provider;
+    public readonly controlPlane: ControlPlane;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:Cluster", name, args, opts);
         const { settings } = args;
-        const { tenants, externalNetwork, networking } = settings;
+        const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
 
         this.controlPlaneTenant = new Tenant(
             `${name}-control-plane`,
@@ -58,6 +66,46 @@ export class Cluster extends pulumi.ComponentResource {
                 seedSecurityGroupId: settings.seed.securityGroupId,
             },
             { parent: this, provider: this.controlPlaneTenant.provider },
+        );
+        const publicAddress = this.apiEndpoint.publicAddress;
+
+        const tlsProvider = new tls.Provider(`${name}-tls`, {}, { parent: this });
+        this.pki = new Pki(
+            name,
+            {
+                clusterName: settings.clusterName,
+                publicAddress,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+                seedNamespace: seed.namespace,
+                etcdReplicas: controlPlane.etcdReplicas,
+                ...settings.pki,
+            },
+            { parent: this, provider: tlsProvider },
+        );
+
+        // Mutable Secrets and ConfigMaps: see ControlPlane (checksum annotations roll the pods).
+        this.seedProvider = new k8s.Provider(
+            `${name}-seed`,
+            { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
+            { parent: this },
+        );
+        this.controlPlane = new ControlPlane(
+            name,
+            {
+                clusterName: settings.clusterName,
+                namespace: seed.namespace,
+                versions: settings.kubernetes,
+                publicAddress,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                ...controlPlane,
+                nodePorts: seed.nodePorts,
+                tunnel: settings.tunnel,
+                loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
+                pki: controlPlanePki(this.pki),
+            },
+            { parent: this, provider: this.seedProvider },
         );
 
         this.registerOutputs({});

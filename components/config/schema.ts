@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, hasHostBits, isIPv4Address, parseCidr } from "./cidr";
 import { defaults } from "./defaults";
+import { apiserverPort, openvpnPort } from "./ports";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -277,7 +278,7 @@ export const rawConfigSchema = z
             const clash = ports.slice(0, i).find(([, other]) => other === port);
             if (clash) problem([key], `equals ${clash[0]}; every NodePort of the cluster must be distinct`, port);
         });
-        if (c.tunnelPort === 6443 || c.tunnelPort === 1194) {
+        if (c.tunnelPort === apiserverPort || c.tunnelPort === openvpnPort) {
             problem(
                 ["tunnelPort"],
                 "is taken on the load balancer (6443 apiserver, 1194 OpenVPN); the usual agent port is 8132",

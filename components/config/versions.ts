@@ -3,8 +3,14 @@
  *
  * Every image comes from registry.k8s.io. The konnectivity images follow the
  * apiserver-network-proxy rule "ANP 0.Y pairs with Kubernetes 1.Y" (ANP README, since 0.28),
- * and etcd is the version kubeadm pins for that Kubernetes minor
- * (cmd/kubeadm/app/constants/constants.go, SupportedEtcdVersion).
+ * and etcd is the version kubeadm pins for that Kubernetes minor at the pinned release
+ * (cmd/kubeadm/app/constants/constants.go, DefaultEtcdVersion / SupportedEtcdVersion).
+ *
+ * Checked: v1.33.5 and v1.34.1 are releases (CHANGELOG-1.33.md, CHANGELOG-1.34.md); kubeadm
+ * shipped etcd 3.5.21-0 for 1.33 (release-1.33 stayed there until the 3.5.24 backport of
+ * Nov 2025, after v1.33.5) and 3.6.4-0 for 1.34 (etcd 3.6.5 was released after v1.34.1);
+ * tags v0.33.1 and v0.34.0 exist in kubernetes-sigs/apiserver-network-proxy with identical
+ * server flag sets. A newer patch release must move its etcd pin with kubeadm's.
  */
 export interface VersionPins {
     /** The minor a stack selects, e.g. "1.34". */

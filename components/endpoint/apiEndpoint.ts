@@ -1,6 +1,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { apiserverPort, endpointPlan, EndpointPlanArgs, ListenerKey, seedNodePortRules } from "./endpointPlan";
+import { apiserverPort } from "../config";
+import { endpointPlan, EndpointPlanArgs, ListenerKey, seedNodePortRules } from "./endpointPlan";
 
 export interface ApiEndpointArgs extends EndpointPlanArgs {
     /** The seed subnet in the control-plane tenant: the VIP's subnet and the members'. */

@@ -1,9 +1,4 @@
-import { LoadBalancerProvider, NodePorts, TunnelMode } from "../config";
-
-/** The API port clients and workers dial. */
-export const apiserverPort = 6443;
-/** The legacy OpenVPN tunnel's port. */
-export const openvpnPort = 1194;
+import { apiserverPort, LoadBalancerProvider, NodePorts, TunnelMode, openvpnPort } from "../config";
 
 export type ListenerKey = "apiserver" | "konnectivity" | "openvpn";
 

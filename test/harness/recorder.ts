@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { uuidFrom } from "./ids";
+import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
+import { tlsMock } from "./providers/tls";
 import { ProviderMock } from "./providers/types";
 
 /** The wire marker of a secret value (sdk/nodejs/runtime/rpc.ts specialSecretSig). */
@@ -127,7 +129,7 @@ export class Recorder {
     private readonly providers: ProviderMock[];
 
     constructor(extra: ProviderMock[] = []) {
-        this.providers = [...extra, openstackMock()];
+        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock()];
     }
 
     readonly mocks: pulumi.runtime.Mocks = {

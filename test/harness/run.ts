@@ -61,6 +61,11 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
         error ??= reason instanceof Error ? reason : new Error(String(reason));
     };
     process.on("unhandledRejection", capture);
+    // Pulumi takes a full stack trace for every resource (its source position); mapping those
+    // through source maps costs more than the rest of a run. Errors format their stacks when
+    // first read, after the maps are back on.
+    const sourceMaps = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
     try {
         const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,6 +81,7 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
         capture(e);
     }
     await new Promise((resolve) => setImmediate(resolve));
+    process.setSourceMapsEnabled(sourceMaps);
     process.off("unhandledRejection", capture);
     return { resources: recorder.resources, outputs, error };
 }

@@ -1,0 +1,70 @@
+import { apiserverPort } from "../config";
+import type * as pulumi from "@pulumi/pulumi";
+import { publicAddressEnv } from "./apiserverFlags";
+import { objectMeta, selectorLabels } from "./labels";
+import { healthProbes, podTemplate } from "./podTemplate";
+
+import { mounts, secretVolume, volumeMount } from "./secrets";
+import { containerSecurityContext } from "./security";
+import { ApiserverTunnel } from "./tunnel/types";
+import { ControlPlaneLayout, DeploymentArgs } from "./types";
+
+export const apiserverName = "apiserver";
+export const apiserverContainerName = "kube-apiserver";
+
+export interface ApiserverDeploymentOptions {
+    readonly layout: ControlPlaneLayout;
+    readonly replicas: number;
+    /** kube-apiserver's own flags; the tunnel's are appended. */
+    readonly flags: readonly string[];
+    readonly tunnel: ApiserverTunnel;
+    /** Expanded into the flags as $(PUBLIC_ADDRESS). */
+    readonly publicAddress: pulumi.Input<string>;
+    /** configChecksum over every file the pod mounts. */
+    readonly checksum: pulumi.Input<string>;
+}
+
+/** kube-apiserver, with the tunnel's sidecars, volumes and flags. */
+export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentArgs {
+    const { layout, tunnel } = o;
+    return {
+        metadata: objectMeta(layout, "kube-apiserver", apiserverName),
+        spec: {
+            replicas: o.replicas,
+            selector: { matchLabels: selectorLabels("kube-apiserver", layout.clusterName) },
+            // Never fewer serving replicas (and konnectivity servers) than configured.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            template: podTemplate({
+                layout,
+                app: "kube-apiserver",
+                checksum: o.checksum,
+                containers: [
+                    {
+                        name: apiserverContainerName,
+                        image: `registry.k8s.io/kube-apiserver:${layout.versions.kubernetes}`,
+                        command: ["kube-apiserver"],
+                        args: [...o.flags, ...tunnel.apiserverFlags],
+                        env: [{ name: publicAddressEnv, value: o.publicAddress }],
+                        ports: [{ name: "https", containerPort: apiserverPort, protocol: "TCP" }],
+                        ...healthProbes({
+                            port: apiserverPort,
+                            scheme: "HTTPS",
+                            live: "/livez",
+                            ready: "/readyz",
+                            startup: "/livez",
+                        }),
+                        resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
+                        securityContext: containerSecurityContext,
+                        volumeMounts: [
+                            volumeMount(mounts.apiserverPki),
+                            volumeMount(mounts.serviceAccount),
+                            ...tunnel.apiserverVolumeMounts,
+                        ],
+                    },
+                    ...tunnel.containers,
+                ],
+                volumes: [secretVolume(mounts.apiserverPki), secretVolume(mounts.serviceAccount), ...tunnel.volumes],
+            }),
+        },
+    };
+}

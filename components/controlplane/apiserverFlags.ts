@@ -1,0 +1,66 @@
+import { apiserverPort } from "../config";
+import { identities } from "../pki/certificateSpecs";
+import { etcdClientPort, etcdMemberHosts } from "./seedNames";
+import { file, files, mounts } from "./secrets";
+
+/**
+ * The environment variable that carries the public address into the kube-apiserver container.
+ * The kubelet expands `$(PUBLIC_ADDRESS)` in the arguments, so the flag list stays a plain,
+ * known list even while the floating IP is still unknown (previews, policies).
+ */
+export const publicAddressEnv = "PUBLIC_ADDRESS";
+
+export interface ApiserverFlagOptions {
+    readonly namespace: string;
+    readonly etcdReplicas: number;
+    readonly serviceCidr: string;
+}
+
+/**
+ * kube-apiserver's flags (v1.33/v1.34), without the tunnel's (those come from the tunnel part).
+ *
+ * Addresses: the apiserver is reached from the user cluster only through the load balancer,
+ * so it advertises the public address. The `kubernetes` Service's endpoints are the advertise
+ * address and the secure port (the default lease endpoint reconciler: every replica advertises
+ * the same address, so there is one endpoint, the load balancer's :6443), which is what pods in
+ * the user cluster must dial. The service-account issuer is the public URL too: it is the only
+ * URL at which the OIDC discovery document and keys are reachable from outside the seed, and
+ * it is as stable as the floating IP that every kubeconfig and agent already depends on.
+ */
+export function apiserverFlags(o: ApiserverFlagOptions): string[] {
+    const pki = mounts.apiserverPki;
+    const sa = mounts.serviceAccount;
+    const etcdServers = etcdMemberHosts(o.namespace, o.etcdReplicas).map((host) => `https://${host}:${etcdClientPort}`);
+    return [
+        `--advertise-address=$(${publicAddressEnv})`,
+        `--secure-port=${apiserverPort}`,
+        "--allow-privileged=true",
+        "--authorization-mode=Node,RBAC",
+        "--enable-admission-plugins=NodeRestriction",
+        "--enable-bootstrap-token-auth=true",
+        "--profiling=false",
+        `--service-cluster-ip-range=${o.serviceCidr}`,
+        `--etcd-servers=${etcdServers.join(",")}`,
+        `--etcd-cafile=${file(pki, files.etcdCa)}`,
+        `--etcd-certfile=${file(pki, files.etcdClientCert)}`,
+        `--etcd-keyfile=${file(pki, files.etcdClientKey)}`,
+        `--client-ca-file=${file(pki, files.ca)}`,
+        `--tls-cert-file=${file(pki, files.apiserverCert)}`,
+        `--tls-private-key-file=${file(pki, files.apiserverKey)}`,
+        `--kubelet-client-certificate=${file(pki, files.kubeletClientCert)}`,
+        `--kubelet-client-key=${file(pki, files.kubeletClientKey)}`,
+        // The konnectivity agent resolves these on the worker side.
+        "--kubelet-preferred-address-types=InternalIP,ExternalIP",
+        `--proxy-client-cert-file=${file(pki, files.frontProxyClientCert)}`,
+        `--proxy-client-key-file=${file(pki, files.frontProxyClientKey)}`,
+        `--requestheader-client-ca-file=${file(pki, files.frontProxyCa)}`,
+        // Only the front-proxy client certificate may assert users to aggregated API servers.
+        `--requestheader-allowed-names=${identities.frontProxyClient.commonName}`,
+        "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        "--requestheader-group-headers=X-Remote-Group",
+        "--requestheader-username-headers=X-Remote-User",
+        `--service-account-issuer=https://$(${publicAddressEnv}):${apiserverPort}`,
+        `--service-account-key-file=${file(sa, files.saPub)}`,
+        `--service-account-signing-key-file=${file(sa, files.saKey)}`,
+    ];
+}

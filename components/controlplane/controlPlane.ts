@@ -1,0 +1,222 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NodePorts, Settings, VersionPins } from "../config";
+import { identities } from "../pki/certificateSpecs";
+import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
+import { apiserverFlags } from "./apiserverFlags";
+import { configChecksum } from "./checksum";
+import { controllerManagerDeployment, controllerManagerName } from "./controllerManager";
+import { etcdStatefulSet } from "./etcdStatefulSet";
+import { kubeconfigYaml } from "./kubeconfig";
+import { AppName, objectMeta } from "./labels";
+import { controlPlaneNamespace } from "./namespace";
+import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
+import { schedulerDeployment, schedulerName } from "./scheduler";
+import { etcdServiceName, inSeedApiserverUrl } from "./seedNames";
+import {
+    apiserverPkiSecret,
+    controllerManagerSecret,
+    etcdPkiSecret,
+    mountedFiles,
+    schedulerSecret,
+    serviceAccountSecret,
+} from "./secrets";
+import { apiserverService, etcdService } from "./services";
+import { apiserverTunnel } from "./tunnel";
+import { ConfigMapSpec, ControlPlaneLayout, ControlPlanePki, Pem, SecretSpec } from "./types";
+
+export interface ControlPlaneArgs {
+    clusterName: string;
+    /** The seed namespace to create, `cluster-<name>`. */
+    namespace: string;
+    versions: VersionPins;
+    /** The API endpoint's floating IP: the apiserver's advertise address and issuer host. */
+    publicAddress: pulumi.Input<string>;
+    serviceCidr: string;
+    podCidr: string;
+    apiserverReplicas: number;
+    etcdReplicas: number;
+    etcdStorageSize: string;
+    /** Empty or absent: the seed's default StorageClass. */
+    etcdStorageClass?: string;
+    /** The seed NodePorts the load balancer's listeners forward to. */
+    nodePorts: NodePorts;
+    tunnel: Settings["tunnel"];
+    loadBalancerIdleTimeoutSeconds: number;
+    /** Certificates and keys; every private key must be a secret Output. */
+    pki: ControlPlanePki;
+}
+
+/**
+ * A cluster's hosted control plane in its seed namespace: etcd, kube-apiserver with the
+ * tunnel's sidecars (konnectivity-server), controller-manager, scheduler, their Secrets and
+ * ConfigMaps, the NodePort Services the API endpoint forwards to, and disruption budgets.
+ *
+ * Give it the seed's Kubernetes provider through `opts.provider`. That provider should set
+ * `enableSecretMutable` and `enableConfigMapMutable`: a renewed certificate then updates its
+ * Secret in place and the pod templates' checksum annotations roll the pods, instead of the
+ * provider replacing the fixed-name Secret (delete first) under running pods.
+ */
+export class ControlPlane extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    /** How seed-side clients reach kube-apiserver. */
+    public readonly inSeedApiserverUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gks:index:ControlPlane", name, args, opts);
+        const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr, pki } = args;
+        const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
+        const { nodePorts, tunnel, loadBalancerIdleTimeoutSeconds } = args;
+        const layout: ControlPlaneLayout = { clusterName, namespace, versions };
+        // Leader election keeps one active; a second replica takes over within seconds.
+        const leaderElectedReplicas = Math.min(apiserverReplicas, 2);
+        const apiserverUrl = inSeedApiserverUrl(namespace);
+
+        const ns = new k8s.core.v1.Namespace(name, controlPlaneNamespace(layout), { parent: this });
+        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [ns] };
+        const secret = (spec: SecretSpec, app: AppName) =>
+            new k8s.core.v1.Secret(
+                `${name}-${spec.name}`,
+                {
+                    metadata: objectMeta(layout, app, spec.name),
+                    type: "Opaque",
+                    stringData: pulumi.secret(spec.data),
+                },
+                inNamespace,
+            );
+        const configMap = (spec: ConfigMapSpec, app: AppName) =>
+            new k8s.core.v1.ConfigMap(
+                `${name}-${spec.name}`,
+                {
+                    metadata: objectMeta(layout, app, spec.name),
+                    data: spec.data,
+                },
+                inNamespace,
+            );
+        // Pods wait for what they mount, so that a first rollout does not start with missing files.
+        const after = (objects: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
+            parent: this,
+            dependsOn: [ns, ...objects],
+        });
+
+        // etcd
+        const etcdFiles = [etcdPkiSecret(pki)];
+        const etcdObjects = [
+            ...etcdFiles.map((s) => secret(s, "etcd")),
+            new k8s.core.v1.Service(`${name}-${etcdServiceName}`, etcdService(layout), inNamespace),
+        ];
+        new k8s.apps.v1.StatefulSet(
+            `${name}-etcd`,
+            etcdStatefulSet({
+                layout,
+                replicas: etcdReplicas,
+                storageSize: etcdStorageSize,
+                storageClass: etcdStorageClass,
+                checksum: checksumOf(etcdFiles),
+            }),
+            after(etcdObjects),
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-etcd`,
+            podDisruptionBudget(layout, "etcd", "etcd", { minAvailable: etcdQuorum(etcdReplicas) }),
+            inNamespace,
+        );
+
+        // kube-apiserver and the tunnel's pieces in its pod
+        const tunnelPart = apiserverTunnel({
+            layout,
+            apiserverReplicas,
+            tunnel,
+            nodePorts,
+            loadBalancerIdleTimeoutSeconds,
+            serverCertPem: pki.konnectivityServer.certPem,
+            serverKeyPem: pki.konnectivityServer.keyPem,
+            caCertPem: pki.konnectivityCaCertPem,
+        });
+        const apiserverFiles = [apiserverPkiSecret(pki), serviceAccountSecret(pki)];
+        const apiserverObjects = [
+            ...apiserverFiles.map((s) => secret(s, "kube-apiserver")),
+            ...tunnelPart.secrets.map((s) => secret(s, "konnectivity-server")),
+            ...tunnelPart.configMaps.map((c) => configMap(c, "kube-apiserver")),
+        ];
+        new k8s.apps.v1.Deployment(
+            `${name}-${apiserverName}`,
+            apiserverDeployment({
+                layout,
+                replicas: apiserverReplicas,
+                flags: apiserverFlags({ namespace, etcdReplicas, serviceCidr }),
+                tunnel: tunnelPart,
+                publicAddress,
+                checksum: checksumOf([...apiserverFiles, ...tunnelPart.secrets, ...tunnelPart.configMaps]),
+            }),
+            after(apiserverObjects),
+        );
+        new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, nodePorts.apiserver), inNamespace);
+        for (const s of tunnelPart.services) new k8s.core.v1.Service(`${name}-${s.name}`, s.args, inNamespace);
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-${apiserverName}`,
+            podDisruptionBudget(layout, "kube-apiserver", apiserverName, { maxUnavailable: 1 }),
+            inNamespace,
+        );
+
+        // controller-manager and scheduler, each with a kubeconfig for the in-seed apiserver
+        const kubeconfig = (user: string, cert: Pem) =>
+            pulumi.secret(
+                pulumi
+                    .all([pki.clusterCa.certPem, cert.certPem, cert.keyPem])
+                    .apply(([caCertPem, clientCertPem, clientKeyPem]) =>
+                        kubeconfigYaml({
+                            clusterName,
+                            server: apiserverUrl,
+                            caCertPem,
+                            user,
+                            clientCertPem,
+                            clientKeyPem,
+                        }),
+                    ),
+            );
+        const cmFiles = [
+            controllerManagerSecret(pki, kubeconfig(identities.controllerManager.commonName, pki.controllerManager)),
+        ];
+        new k8s.apps.v1.Deployment(
+            `${name}-${controllerManagerName}`,
+            controllerManagerDeployment({
+                layout,
+                replicas: leaderElectedReplicas,
+                serviceCidr,
+                podCidr,
+                checksum: checksumOf(cmFiles),
+            }),
+            after(cmFiles.map((s) => secret(s, "kube-controller-manager"))),
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-${controllerManagerName}`,
+            podDisruptionBudget(layout, "kube-controller-manager", controllerManagerName, { maxUnavailable: 1 }),
+            inNamespace,
+        );
+        const schedulerFiles = [schedulerSecret(kubeconfig(identities.scheduler.commonName, pki.scheduler))];
+        new k8s.apps.v1.Deployment(
+            `${name}-${schedulerName}`,
+            schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: checksumOf(schedulerFiles) }),
+            after(schedulerFiles.map((s) => secret(s, "kube-scheduler"))),
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-${schedulerName}`,
+            podDisruptionBudget(layout, "kube-scheduler", schedulerName, { maxUnavailable: 1 }),
+            inNamespace,
+        );
+
+        this.namespace = ns.metadata.name;
+        this.inSeedApiserverUrl = pulumi.output(apiserverUrl);
+        this.registerOutputs({ namespace: this.namespace, inSeedApiserverUrl: this.inSeedApiserverUrl });
+    }
+}
+
+/** configChecksum over Secrets and ConfigMaps. A hash of the keys reveals none of them: not secret. */
+function checksumOf(objects: readonly (SecretSpec | ConfigMapSpec)[]): pulumi.Output<string> {
+    const entries = mountedFiles(objects);
+    const sum = pulumi
+        .all(entries.map((e) => e.content))
+        .apply((contents) => configChecksum(entries.map((e, i) => ({ ...e, content: contents[i] }))));
+    return pulumi.unsecret(sum);
+}

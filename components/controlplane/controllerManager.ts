@@ -1,0 +1,55 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { componentDeployment, delegatingComponentFlags } from "./componentDeployment";
+import { file, files, mounts } from "./secrets";
+import { ControlPlaneLayout, DeploymentArgs } from "./types";
+
+export const controllerManagerName = "controller-manager";
+/** kube-controller-manager's default secure port. */
+export const controllerManagerPort = 10257;
+
+export interface ControllerManagerOptions {
+    readonly layout: ControlPlaneLayout;
+    readonly replicas: number;
+    readonly serviceCidr: string;
+    readonly podCidr: string;
+    readonly checksum: pulumi.Input<string>;
+}
+
+/**
+ * kube-controller-manager's flags (v1.33/v1.34). It signs kubelet client and serving
+ * certificates (CSRs) with the cluster CA, runs the bootstrap-token controllers the workers'
+ * join needs and gives each node a pod CIDR from podCidr. Callers of its secure port are
+ * authenticated through kube-apiserver (the CAs come from
+ * kube-system/extension-apiserver-authentication).
+ */
+export function controllerManagerFlags(o: ControllerManagerOptions): string[] {
+    const cfg = mounts.controllerManager;
+    return [
+        ...delegatingComponentFlags(file(cfg, files.kubeconfig), controllerManagerPort),
+        `--cluster-name=${o.layout.clusterName}`,
+        `--cluster-signing-cert-file=${file(cfg, files.ca)}`,
+        `--cluster-signing-key-file=${file(cfg, files.caKey)}`,
+        `--root-ca-file=${file(cfg, files.ca)}`,
+        `--service-account-private-key-file=${file(cfg, files.saKey)}`,
+        "--use-service-account-credentials=true",
+        "--controllers=*,bootstrapsigner,tokencleaner",
+        "--profiling=false",
+        `--service-cluster-ip-range=${o.serviceCidr}`,
+        `--cluster-cidr=${o.podCidr}`,
+        "--allocate-node-cidrs=true",
+    ];
+}
+
+export function controllerManagerDeployment(o: ControllerManagerOptions): DeploymentArgs {
+    return componentDeployment({
+        layout: o.layout,
+        app: "kube-controller-manager",
+        name: controllerManagerName,
+        replicas: o.replicas,
+        flags: controllerManagerFlags(o),
+        healthPort: controllerManagerPort,
+        config: mounts.controllerManager,
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        checksum: o.checksum,
+    });
+}

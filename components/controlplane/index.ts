@@ -1,0 +1,8 @@
+export { ControlPlane, ControlPlaneArgs } from "./controlPlane";
+export { ControlPlanePki, Pem, ControlPlaneLayout } from "./types";
+export { controlPlanePki } from "./pkiInput";
+export * from "./egressSelector";
+export * from "./konnectivityServerFlags";
+export * from "./seedNames";
+export { ApiserverTunnel, apiserverTunnel, egressSelectorFileName, konnectivityUdsName } from "./tunnel";
+export { checksumAnnotation, configChecksum } from "./checksum";

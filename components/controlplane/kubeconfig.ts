@@ -1,0 +1,31 @@
+import { stringify } from "yaml";
+
+export interface ClientKubeconfig {
+    readonly clusterName: string;
+    readonly server: string;
+    readonly caCertPem: string;
+    readonly user: string;
+    readonly clientCertPem: string;
+    readonly clientKeyPem: string;
+}
+
+const b64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/** A kubeconfig with an embedded client certificate; it holds a private key, so keep it secret. */
+export function kubeconfigYaml(k: ClientKubeconfig): string {
+    return stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [
+            { name: k.clusterName, cluster: { server: k.server, "certificate-authority-data": b64(k.caCertPem) } },
+        ],
+        users: [
+            {
+                name: k.user,
+                user: { "client-certificate-data": b64(k.clientCertPem), "client-key-data": b64(k.clientKeyPem) },
+            },
+        ],
+        contexts: [{ name: k.clusterName, context: { cluster: k.clusterName, user: k.user } }],
+        "current-context": k.clusterName,
+    });
+}

@@ -1,0 +1,124 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { secretFileMode } from "./security";
+import { ConfigMapSpec, ControlPlanePki, SecretSpec, Volume, VolumeMount } from "./types";
+
+/** A Secret or ConfigMap mounted as a directory of files. */
+export interface Mount {
+    readonly volume: string;
+    readonly source: string;
+    readonly path: string;
+}
+
+export const mounts = {
+    apiserverPki: { volume: "pki", source: "apiserver-pki", path: "/etc/kubernetes/pki" },
+    serviceAccount: {
+        volume: "service-account",
+        source: "service-account-key",
+        path: "/etc/kubernetes/service-account",
+    },
+    etcdPki: { volume: "pki", source: "etcd-pki", path: "/etc/etcd/pki" },
+    controllerManager: { volume: "config", source: "controller-manager", path: "/etc/kubernetes/controller-manager" },
+    scheduler: { volume: "config", source: "scheduler", path: "/etc/kubernetes/scheduler" },
+} as const satisfies Record<string, Mount>;
+
+/** The path of one file of a mount. */
+export const file = (mount: Mount, key: string): string => `${mount.path}/${key}`;
+
+export function secretVolume(mount: Mount): Volume {
+    return { name: mount.volume, secret: { secretName: mount.source, defaultMode: secretFileMode } };
+}
+
+export function configMapVolume(mount: Mount): Volume {
+    return { name: mount.volume, configMap: { name: mount.source } };
+}
+
+export function volumeMount(mount: Mount): VolumeMount {
+    return { name: mount.volume, mountPath: mount.path, readOnly: true };
+}
+
+/** File names inside the mounts. */
+export const files = {
+    ca: "ca.crt",
+    caKey: "ca.key",
+    apiserverCert: "apiserver.crt",
+    apiserverKey: "apiserver.key",
+    kubeletClientCert: "kubelet-client.crt",
+    kubeletClientKey: "kubelet-client.key",
+    etcdCa: "etcd-ca.crt",
+    etcdClientCert: "etcd-client.crt",
+    etcdClientKey: "etcd-client.key",
+    frontProxyCa: "front-proxy-ca.crt",
+    frontProxyClientCert: "front-proxy-client.crt",
+    frontProxyClientKey: "front-proxy-client.key",
+    saKey: "sa.key",
+    saPub: "sa.pub",
+    serverCert: "server.crt",
+    serverKey: "server.key",
+    peerCert: "peer.crt",
+    peerKey: "peer.key",
+    kubeconfig: "kubeconfig",
+} as const;
+
+/** kube-apiserver's certificates: serving, kubelet client, etcd client, front proxy. */
+export function apiserverPkiSecret(pki: ControlPlanePki): SecretSpec {
+    return {
+        name: mounts.apiserverPki.source,
+        data: {
+            [files.ca]: pki.clusterCa.certPem,
+            [files.apiserverCert]: pki.apiserver.certPem,
+            [files.apiserverKey]: pki.apiserver.keyPem,
+            [files.kubeletClientCert]: pki.apiserverKubeletClient.certPem,
+            [files.kubeletClientKey]: pki.apiserverKubeletClient.keyPem,
+            [files.etcdCa]: pki.etcdCaCertPem,
+            [files.etcdClientCert]: pki.apiserverEtcdClient.certPem,
+            [files.etcdClientKey]: pki.apiserverEtcdClient.keyPem,
+            [files.frontProxyCa]: pki.frontProxyCaCertPem,
+            [files.frontProxyClientCert]: pki.frontProxyClient.certPem,
+            [files.frontProxyClientKey]: pki.frontProxyClient.keyPem,
+        },
+    };
+}
+
+export function serviceAccountSecret(pki: ControlPlanePki): SecretSpec {
+    return {
+        name: mounts.serviceAccount.source,
+        data: { [files.saKey]: pki.serviceAccount.privateKeyPem, [files.saPub]: pki.serviceAccount.publicKeyPem },
+    };
+}
+
+export function etcdPkiSecret(pki: ControlPlanePki): SecretSpec {
+    return {
+        name: mounts.etcdPki.source,
+        data: {
+            [files.ca]: pki.etcdCaCertPem,
+            [files.serverCert]: pki.etcdServer.certPem,
+            [files.serverKey]: pki.etcdServer.keyPem,
+            [files.peerCert]: pki.etcdPeer.certPem,
+            [files.peerKey]: pki.etcdPeer.keyPem,
+        },
+    };
+}
+
+/** Its kubeconfig, and the cluster CA with key for signing kubelet certificates (CSRs). */
+export function controllerManagerSecret(pki: ControlPlanePki, kubeconfig: pulumi.Input<string>): SecretSpec {
+    return {
+        name: mounts.controllerManager.source,
+        data: {
+            [files.kubeconfig]: kubeconfig,
+            [files.ca]: pki.clusterCa.certPem,
+            [files.caKey]: pki.clusterCa.keyPem,
+            [files.saKey]: pki.serviceAccount.privateKeyPem,
+        },
+    };
+}
+
+export function schedulerSecret(kubeconfig: pulumi.Input<string>): SecretSpec {
+    return { name: mounts.scheduler.source, data: { [files.kubeconfig]: kubeconfig } };
+}
+
+/** The files of Secrets and ConfigMaps, for the checksum of the pods that mount them. */
+export function mountedFiles(
+    objects: readonly (SecretSpec | ConfigMapSpec)[],
+): { source: string; key: string; content: pulumi.Input<string> }[] {
+    return objects.flatMap((o) => Object.entries(o.data).map(([key, content]) => ({ source: o.name, key, content })));
+}

@@ -1,0 +1,207 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { nthIPv4Address } from "../config/cidr";
+import {
+    apiserverServiceName,
+    etcdMemberHosts,
+    etcdServiceName,
+    seedClusterDomain,
+    serviceDnsNames,
+} from "../controlplane/seedNames";
+
+/** The `allowedUses` values of @pulumi/tls this PKI issues (terraform-provider-tls common_cert.go). */
+export type KeyUse =
+    "digital_signature" | "key_encipherment" | "cert_signing" | "crl_signing" | "server_auth" | "client_auth";
+
+/**
+ * Every key is ECDSA P-256: small, fast to make, and accepted everywhere it is used here (TLS for
+ * etcd, kube-apiserver and konnectivity; ES256 service-account tokens).
+ */
+export const keySpec = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
+
+export interface Subject {
+    readonly commonName: string;
+    /** Kubernetes reads O as the group of a client certificate. */
+    readonly organization?: string;
+}
+
+export type CaName = "cluster" | "etcd" | "frontProxy" | "konnectivity";
+
+export type LeafName =
+    | "apiserver"
+    | "apiserverKubeletClient"
+    | "apiserverEtcdClient"
+    | "admin"
+    | "controllerManager"
+    | "scheduler"
+    | "etcdServer"
+    | "etcdPeer"
+    | "frontProxyClient"
+    | "konnectivityServer"
+    | "konnectivityAgent";
+
+interface Lifetime {
+    readonly validityPeriodHours: number;
+    readonly earlyRenewalHours: number;
+}
+
+export interface CaSpec extends Lifetime {
+    /** The logical name of its tls resources (`<cluster>-ca`, `<cluster>-etcd-ca`, ...). */
+    readonly resourceName: string;
+    readonly subject: Subject;
+    readonly allowedUses: readonly KeyUse[];
+}
+
+export interface LeafSpec extends Lifetime {
+    readonly resourceName: string;
+    /** The CA that signs it. */
+    readonly ca: CaName;
+    readonly subject: Subject;
+    readonly dnsNames: readonly string[];
+    /** The public address is an Output until the floating IP exists; everything else is plain. */
+    readonly ipAddresses: readonly pulumi.Input<string>[];
+    readonly allowedUses: readonly KeyUse[];
+}
+
+export interface PkiSpecs {
+    readonly authorities: Readonly<Record<CaName, CaSpec>>;
+    readonly certificates: Readonly<Record<LeafName, LeafSpec>>;
+    /** The service-account token signing key (a key pair, no certificate). */
+    readonly serviceAccountKey: { readonly resourceName: string };
+}
+
+export interface PkiSpecArgs {
+    readonly clusterName: string;
+    /** The API endpoint's floating IP: clients' and agents' destination, so a SAN of both servers. */
+    readonly publicAddress: pulumi.Input<string>;
+    readonly serviceCidr: string;
+    /** The user cluster's DNS domain (`kubernetes.default.svc.<clusterDomain>`). */
+    readonly clusterDomain: string;
+    /** The seed namespace of the control plane, for the in-seed Service names. */
+    readonly seedNamespace: string;
+    /** etcd members; each member's stable name is a SAN of the etcd certificates. */
+    readonly etcdReplicas: number;
+    readonly caValidityHours: number;
+    readonly certValidityHours: number;
+    readonly earlyRenewalHours: number;
+}
+
+/** The user a client certificate names, for RBAC bindings elsewhere. */
+export const identities = {
+    admin: { commonName: "kubernetes-admin", organization: "system:masters" },
+    // kubeadm's name for the same certificate: operators recognise it in audit logs. No group:
+    // the `system:` prefix is reserved for Kubernetes' own identities, and a group such as
+    // system:masters would make it cluster-admin. The tunnel/user-cluster part binds this user
+    // to the built-in ClusterRole system:kubelet-api-admin, which is all it needs.
+    kubeletClient: { commonName: "kube-apiserver-kubelet-client" },
+    controllerManager: { commonName: "system:kube-controller-manager" },
+    scheduler: { commonName: "system:kube-scheduler" },
+    etcdClient: { commonName: "kube-apiserver-etcd-client" },
+    // kube-apiserver's --requestheader-allowed-names admits exactly this name.
+    frontProxyClient: { commonName: "front-proxy-client" },
+    konnectivityAgent: { commonName: "konnectivity-agent" },
+} as const satisfies Record<string, Subject>;
+
+const caUses: readonly KeyUse[] = ["cert_signing", "crl_signing", "digital_signature"];
+// ECDSA keys sign the handshake; key_encipherment would only matter for RSA key transport.
+const serverUses: readonly KeyUse[] = ["digital_signature", "server_auth"];
+const clientUses: readonly KeyUse[] = ["digital_signature", "client_auth"];
+const serverAndClientUses: readonly KeyUse[] = ["digital_signature", "server_auth", "client_auth"];
+
+/** The names the user cluster's workloads use for the API (the `kubernetes` Service). */
+export function kubernetesServiceNames(clusterDomain: string): string[] {
+    return ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${clusterDomain}`];
+}
+
+/** Every name an etcd member answers to: its own stable name, the headless Service, loopback. */
+function etcdDnsNames(namespace: string, replicas: number): string[] {
+    const members = etcdMemberHosts(namespace, replicas);
+    return [
+        ...members,
+        ...members.map((host) => `${host}.${seedClusterDomain}`),
+        // etcd's peer SAN check also accepts a wildcard matched against the peer's PTR record.
+        `*.${etcdServiceName}.${namespace}.svc`,
+        `*.${etcdServiceName}.${namespace}.svc.${seedClusterDomain}`,
+        ...serviceDnsNames(etcdServiceName, namespace).slice(1),
+        "localhost",
+    ];
+}
+
+/**
+ * What every CA and certificate of a cluster looks like: subjects, SANs, usages, lifetimes. The
+ * Pki component turns each entry into tls resources named `resourceName`.
+ */
+export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
+    const { clusterName: c, publicAddress, serviceCidr, clusterDomain, seedNamespace: ns, etcdReplicas } = args;
+    const caLife: Lifetime = { validityPeriodHours: args.caValidityHours, earlyRenewalHours: args.earlyRenewalHours };
+    const life: Lifetime = { validityPeriodHours: args.certValidityHours, earlyRenewalHours: args.earlyRenewalHours };
+    const ca = (resourceName: string, commonName: string): CaSpec => ({
+        resourceName,
+        subject: { commonName, organization: "gks" },
+        allowedUses: caUses,
+        ...caLife,
+    });
+    const client = (resourceName: string, caName: CaName, subject: Subject): LeafSpec => ({
+        resourceName,
+        ca: caName,
+        subject,
+        dnsNames: [],
+        ipAddresses: [],
+        allowedUses: clientUses,
+        ...life,
+    });
+    // Serving and client both: peers dial each other, and etcd's gRPC gateway dials its own
+    // client port with the serving certificate.
+    const etcdMember = (resourceName: string, commonName: string): LeafSpec => ({
+        resourceName,
+        ca: "etcd",
+        subject: { commonName },
+        dnsNames: etcdDnsNames(ns, etcdReplicas),
+        ipAddresses: ["127.0.0.1"],
+        allowedUses: serverAndClientUses,
+        ...life,
+    });
+
+    return {
+        authorities: {
+            cluster: ca(`${c}-ca`, `${c}-ca`),
+            etcd: ca(`${c}-etcd-ca`, `${c}-etcd-ca`),
+            frontProxy: ca(`${c}-front-proxy-ca`, `${c}-front-proxy-ca`),
+            konnectivity: ca(`${c}-konnectivity-ca`, `${c}-konnectivity-ca`),
+        },
+        certificates: {
+            apiserver: {
+                resourceName: `${c}-apiserver`,
+                ca: "cluster",
+                subject: { commonName: "kube-apiserver" },
+                dnsNames: [
+                    ...kubernetesServiceNames(clusterDomain),
+                    ...serviceDnsNames(apiserverServiceName, ns),
+                    "localhost",
+                ],
+                ipAddresses: [publicAddress, nthIPv4Address(serviceCidr, 1), "127.0.0.1"],
+                allowedUses: serverUses,
+                ...life,
+            },
+            apiserverKubeletClient: client(`${c}-apiserver-kubelet-client`, "cluster", identities.kubeletClient),
+            apiserverEtcdClient: client(`${c}-apiserver-etcd-client`, "etcd", identities.etcdClient),
+            admin: client(`${c}-admin`, "cluster", identities.admin),
+            controllerManager: client(`${c}-controller-manager`, "cluster", identities.controllerManager),
+            scheduler: client(`${c}-scheduler`, "cluster", identities.scheduler),
+            etcdServer: etcdMember(`${c}-etcd-server`, "etcd-server"),
+            etcdPeer: etcdMember(`${c}-etcd-peer`, "etcd-peer"),
+            frontProxyClient: client(`${c}-front-proxy-client`, "frontProxy", identities.frontProxyClient),
+            konnectivityServer: {
+                resourceName: `${c}-konnectivity-server`,
+                ca: "konnectivity",
+                subject: { commonName: "konnectivity-server" },
+                dnsNames: [],
+                // The agents dial the public address and use it as the TLS server name.
+                ipAddresses: [publicAddress],
+                allowedUses: serverUses,
+                ...life,
+            },
+            konnectivityAgent: client(`${c}-konnectivity-agent`, "konnectivity", identities.konnectivityAgent),
+        },
+        serviceAccountKey: { resourceName: `${c}-service-account` },
+    };
+}

@@ -1,0 +1,13 @@
+export { Pki, PkiArgs, KeyPair, IssuedCertificate, ServiceAccountKey } from "./pki";
+export {
+    pkiSpecs,
+    PkiSpecs,
+    PkiSpecArgs,
+    CaName,
+    LeafName,
+    CaSpec,
+    LeafSpec,
+    KeyUse,
+    identities,
+    keySpec,
+} from "./certificateSpecs";

@@ -1,0 +1,164 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import { Settings, supportedKubernetesVersions, versionPins } from "../components/config";
+import { apiserverDeployment } from "../components/controlplane/apiserverDeployment";
+import { apiserverFlags } from "../components/controlplane/apiserverFlags";
+import { configChecksum } from "../components/controlplane/checksum";
+import { etcdFlags } from "../components/controlplane/etcdStatefulSet";
+import { kubeconfigYaml } from "../components/controlplane/kubeconfig";
+import { etcdQuorum } from "../components/controlplane/podDisruptionBudgets";
+import { apiserverTunnel, egressSelectorFileName, konnectivityUdsName } from "../components/controlplane/tunnel";
+import { KonnectivityTunnelOptions } from "../components/controlplane/tunnel/konnectivity";
+import { ControlPlaneLayout } from "../components/controlplane/types";
+import { parseEgressSelector } from "../components/controlplane/egressSelector";
+import { at } from "./harness";
+
+const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev", versions: versionPins("1.34") };
+const tunnel: Settings["tunnel"] = {
+    mode: "konnectivity",
+    port: 8132,
+    keepaliveSeconds: 30,
+    agentReplicas: 2,
+    agentMode: "deployment",
+    extraAllowedCidrs: [],
+};
+const options: KonnectivityTunnelOptions = {
+    layout,
+    apiserverReplicas: 2,
+    tunnel,
+    nodePorts: { apiserver: 30443, tunnel: 30132, openvpn: 30194 },
+    loadBalancerIdleTimeoutSeconds: 3600,
+    serverCertPem: "SERVER CERT",
+    serverKeyPem: "SERVER KEY",
+    caCertPem: "KONNECTIVITY CA",
+};
+
+describe("the konnectivity tunnel part (pure)", () => {
+    const part = apiserverTunnel(options);
+
+    it("adds the konnectivity-server sidecar, its socket, its certificates and the egress selector", () => {
+        assert.strictEqual(part.mode, "konnectivity");
+        assert.deepStrictEqual(
+            part.containers.map((c) => c.name),
+            ["konnectivity-server"],
+        );
+        assert.deepStrictEqual(part.apiserverFlags, [
+            `--egress-selector-config-file=/etc/kubernetes/egress-selector/${egressSelectorFileName}`,
+        ]);
+        assert.deepStrictEqual(
+            part.configMaps.map((c) => Object.keys(c.data)),
+            [[egressSelectorFileName]],
+        );
+        const doc = parseEgressSelector(part.configMaps[0].data[egressSelectorFileName]).config;
+        assert.strictEqual(at(doc, "egressSelections[0].connection.transport.uds.udsName"), konnectivityUdsName);
+        assert.deepStrictEqual(part.secrets, [
+            {
+                name: "konnectivity-server-tls",
+                data: { "tls.crt": "SERVER CERT", "tls.key": "SERVER KEY", "ca.crt": "KONNECTIVITY CA" },
+            },
+        ]);
+        assert.deepStrictEqual(
+            part.services.map((s) => [
+                s.name,
+                at(s.args, "spec.ports[0].nodePort"),
+                at(s.args, "spec.sessionAffinity"),
+            ]),
+            [["konnectivity-server", 30132, "None"]],
+        );
+    });
+
+    it("goes into the apiserver pod: sidecar after kube-apiserver, its volumes and flags appended", () => {
+        const deployment = apiserverDeployment({
+            layout,
+            replicas: 2,
+            flags: apiserverFlags({ namespace: "cluster-dev", etcdReplicas: 3, serviceCidr: "10.240.16.0/20" }),
+            tunnel: part,
+            publicAddress: "203.0.113.10",
+            checksum: "abc",
+        });
+        const spec = at(deployment, "spec.template.spec") as {
+            containers: { name: string; args: string[] }[];
+            volumes: { name: string }[];
+        };
+        assert.deepStrictEqual(
+            spec.containers.map((c) => c.name),
+            ["kube-apiserver", "konnectivity-server"],
+        );
+        assert.strictEqual(spec.containers[0].args.at(-1), part.apiserverFlags[0]);
+        for (const v of part.volumes)
+            assert.ok(
+                spec.volumes.some((w) => w.name === v.name),
+                String(v.name),
+            );
+        assert.deepStrictEqual(at(deployment, "spec.template.metadata.annotations"), {
+            "gks.io/config-checksum": "abc",
+        });
+    });
+
+    it("routes to the agent on the destination node when agents run per node", () => {
+        const perNode = apiserverTunnel({ ...options, tunnel: { ...tunnel, agentMode: "daemonset" } });
+        const args = perNode.containers[0].args as string[];
+        assert.ok(args.includes("--proxy-strategies=destHost,default"));
+    });
+
+    it("refuses settings the server would not run with", () => {
+        assert.throws(() => apiserverTunnel({ ...options, loadBalancerIdleTimeoutSeconds: 30 }), /keepalive-time=30s/);
+        assert.throws(() => apiserverTunnel({ ...options, tunnel: { ...tunnel, mode: "openvpn" } }), /openvpn/);
+    });
+});
+
+describe("control-plane helpers (pure)", () => {
+    it("checksum: same files in any order give the same sum; any changed byte changes it", () => {
+        const files = [
+            { source: "a", key: "tls.crt", content: "one" },
+            { source: "b", key: "ca.crt", content: "two" },
+        ];
+        const sum = configChecksum(files);
+        assert.match(sum, /^[0-9a-f]{64}$/);
+        assert.strictEqual(configChecksum([...files].reverse()), sum);
+        assert.notStrictEqual(configChecksum([files[0], { ...files[1], content: "two!" }]), sum);
+        assert.notStrictEqual(configChecksum([files[0], { ...files[1], key: "tls.crt" }]), sum);
+    });
+
+    it("kubeconfig embeds the CA and the client pair for one server", () => {
+        const doc = parse(
+            kubeconfigYaml({
+                clusterName: "dev",
+                server: "https://apiserver.cluster-dev.svc:6443",
+                caCertPem: "CA",
+                user: "system:kube-scheduler",
+                clientCertPem: "CERT",
+                clientKeyPem: "KEY",
+            }),
+        );
+        assert.strictEqual(doc["current-context"], "dev");
+        assert.strictEqual(doc.clusters[0].cluster.server, "https://apiserver.cluster-dev.svc:6443");
+        assert.strictEqual(
+            Buffer.from(doc.clusters[0].cluster["certificate-authority-data"], "base64").toString(),
+            "CA",
+        );
+        assert.strictEqual(Buffer.from(doc.users[0].user["client-key-data"], "base64").toString(), "KEY");
+    });
+
+    it("etcd: quorum, and an initial cluster listing every member by its stable name", () => {
+        assert.deepStrictEqual([1, 3, 5].map(etcdQuorum), [1, 2, 3]);
+        const flags = etcdFlags(layout, 3);
+        assert.ok(flags.includes("--name=$(POD_NAME)"));
+        assert.ok(flags.includes("--initial-advertise-peer-urls=https://$(POD_NAME).etcd.cluster-dev.svc:2380"));
+        assert.ok(
+            flags.some((f) => f.startsWith("--initial-cluster=etcd-0=https://etcd-0.etcd.cluster-dev.svc:2380,")),
+        );
+    });
+});
+
+describe("version pins", () => {
+    it("cover 1.33 and 1.34, each with the apiserver-network-proxy of the same minor and kubeadm's etcd", () => {
+        assert.deepStrictEqual([...supportedKubernetesVersions], ["1.33", "1.34"]);
+        for (const minor of supportedKubernetesVersions) {
+            const p = versionPins(minor);
+            assert.ok(p.kubernetes.startsWith(`v${minor}.`), p.kubernetes);
+            assert.ok(p.konnectivity.startsWith(`v0.${minor.split(".")[1]}.`), p.konnectivity);
+            assert.match(p.etcd, /^3\.\d+\.\d+-\d+$/);
+        }
+    });
+});
