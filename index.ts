@@ -21,3 +21,7 @@ export const tunnelAddress = cluster.apiEndpoint.tunnelAddress;
 export const seedNamespace = cluster.controlPlane.namespace;
 export const clusterCaCertificate = cluster.pki.authorities.cluster.certPem;
 export const konnectivityCaCertificate = cluster.pki.authorities.konnectivity.certPem;
+/** Admin kubeconfig of the user cluster (secret): `pulumi stack output kubeconfig --show-secrets`. */
+export const kubeconfig = cluster.kubeconfig;
+/** Tunnels the configuration yields: agents x konnectivity-servers. */
+export const tunnels = cluster.agents.tunnels;

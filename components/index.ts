@@ -5,3 +5,6 @@ export * from "./endpoint";
 export * from "./pki";
 export * from "./controlplane";
 export * from "./cluster";
+export * from "./tunnel";
+export * from "./shared/checksum";
+export * from "./shared/kubeconfig";

@@ -6,11 +6,11 @@ import {
     AgentWorkloadArgs,
     agentFlags,
     agentPodDisruptionBudget,
-    checksumAnnotation,
     kubeletApiClusterRole,
     kubeletApiClusterRoleBinding,
     validateAgentFlags,
 } from "../components/tunnel/konnectivity";
+import { checksumAnnotation } from "../components/shared/checksum";
 
 const args: AgentWorkloadArgs = {
     image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0",

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { X509Certificate } from "crypto";
 import { parse } from "yaml";
-import { configChecksum, MountedFile } from "../components/controlplane/checksum";
+import { configChecksum, MountedFile } from "../components/shared/checksum";
 import { parseEgressSelector, validateEgressSelector } from "../components/controlplane/egressSelector";
 import { validateKonnectivityServerFlags } from "../components/controlplane/konnectivityServerFlags";
 import { versionPins } from "../components/config";
@@ -85,9 +85,12 @@ const checksumOf = (r: RecordedResource) =>
 
 describe("the control plane in the seed (dev stack under mocks)", () => {
     let run: ProgramRun;
+    /** The control plane's resources: the seed's objects (the user cluster's are the agents'). */
+    let seedSide: RecordedResource[];
     before(async () => {
         run = await runProgram(devConfig());
         if (run.error) throw run.error;
+        seedSide = descendantsOf(run.resources, one(run.resources, "gks:index:ControlPlane"));
     });
 
     it("creates the namespace cluster-dev, enforcing the restricted Pod Security Standard", () => {
@@ -98,13 +101,20 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
         assert.strictEqual(run.outputs.seedNamespace, "cluster-dev");
     });
 
-    it("puts every Kubernetes object in the namespace through the seed provider built from the secret kubeconfig", () => {
+    it("puts every control-plane object in the namespace through the seed provider built from the secret kubeconfig", () => {
         const seed = one(run.resources, T.seedProvider, "dev-seed");
         assert.ok(isSecretAt(seed, "kubeconfig"));
         // Provider inputs travel as strings.
         assert.strictEqual(String(seed.inputs.enableSecretMutable), "true");
         assert.strictEqual(String(seed.inputs.enableConfigMapMutable), "true");
-        const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+        const objects = seedSide.filter((r) => r.type.startsWith("kubernetes:"));
+        const elsewhere = run.resources.filter((r) => r.type.startsWith("kubernetes:") && !objects.includes(r));
+        const userCluster = one(run.resources, "pulumi:providers:kubernetes", "dev-user-cluster");
+        assert.deepStrictEqual(
+            elsewhere.filter((r) => r.provider !== userCluster.urn).map((r) => r.name),
+            [],
+            "every other Kubernetes object is the user cluster's",
+        );
         assert.ok(objects.length >= 18, `${objects.length} objects`);
         for (const r of objects) {
             assert.strictEqual(r.provider, seed.urn, `${r.type} ${r.name}`);
@@ -307,7 +317,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
             assert.deepStrictEqual(at(svc.inputs, "spec.selector"), at(api.inputs, "spec.selector.matchLabels"));
         }
         assert.deepStrictEqual(
-            ofType(run.resources, T.pdb)
+            ofType(seedSide, T.pdb)
                 .map((p) => p.name)
                 .sort(),
             ["dev-apiserver", "dev-controller-manager", "dev-etcd", "dev-scheduler"],
@@ -315,7 +325,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
     });
 
     it("meets the restricted Pod Security Standard and sets requests and limits in every container", () => {
-        const workloads = [...ofType(run.resources, T.deployment), ...ofType(run.resources, T.statefulSet)];
+        const workloads = [...ofType(seedSide, T.deployment), ...ofType(seedSide, T.statefulSet)];
         assert.strictEqual(workloads.length, 4);
         for (const w of workloads) {
             const pod = at(w.inputs, "spec.template.spec.securityContext") as Record<string, unknown>;

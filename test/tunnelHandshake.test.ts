@@ -104,13 +104,20 @@ describe("the konnectivity tunnel's mTLS, with the certificates the program wire
             key: fileFor(arg("cluster-key")),
             clientCa: fileFor(arg("cluster-ca-cert")),
         };
-        // The agent side: its certificate and key, and the CA the stack hands to agents.
+        // The agent side: exactly the files the agent Deployment loads, from the Secret it mounts in
+        // the user cluster, and the host in its --proxy-server-host.
         publicAddress = String(run.outputs.tunnelAddress);
+        const agents = one(run.resources, "kubernetes:apps/v1:Deployment", "dev-user-cluster");
+        const container = (at(agents.inputs, "spec.template.spec.containers[0]") as { args: string[] })!;
+        const agentArg = (name: string) => container.args.find((a) => a.startsWith(`--${name}=`))!.split("=")[1];
+        const agentSecret = one(run.resources, "kubernetes:core/v1:Secret", "dev-user-cluster-certificates");
+        const agentFiles = agentSecret.inputs.stringData as Record<string, string>;
+        const agentFile = (path: string) => agentFiles[path.slice(path.lastIndexOf("/") + 1)];
         agent = {
-            ca: String(run.outputs.konnectivityCaCertificate),
-            cert: certOf(run, "dev-konnectivity-agent"),
-            key: keyOf(run, "dev-konnectivity-agent"),
-            serverName: publicAddress,
+            ca: agentFile(agentArg("ca-cert")),
+            cert: agentFile(agentArg("agent-cert")),
+            key: agentFile(agentArg("agent-key")),
+            serverName: agentArg("proxy-server-host"),
         };
     });
 
@@ -119,6 +126,9 @@ describe("the konnectivity tunnel's mTLS, with the certificates the program wire
         assert.strictEqual(server.key, keyOf(run, "dev-konnectivity-server"));
         assert.strictEqual(server.clientCa, caOf(run, "dev-konnectivity-ca"));
         assert.strictEqual(agent.ca, caOf(run, "dev-konnectivity-ca"));
+        assert.strictEqual(agent.cert, certOf(run, "dev-konnectivity-agent"));
+        assert.strictEqual(agent.key, keyOf(run, "dev-konnectivity-agent"));
+        assert.strictEqual(agent.serverName, publicAddress);
         const serving = new X509Certificate(server.cert);
         assert.strictEqual(serving.subjectAltName, `IP Address:${publicAddress}`);
         assert.deepStrictEqual(serving.keyUsage, ["1.3.6.1.5.5.7.3.1"]);

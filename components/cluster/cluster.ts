@@ -1,11 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { Settings } from "../config";
+import { images, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
-import { Pki } from "../pki";
+import { identities, Pki } from "../pki";
+import { kubeconfigYaml } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
+import { KonnectivityAgents } from "../tunnel";
 
 export interface ClusterArgs {
     /** Validated settings, from `loadSettings()` (stack config) or built by a platform stack. */
@@ -25,6 +27,9 @@ export class Cluster extends pulumi.ComponentResource {
     /** The seed cluster, where the control plane runs. */
     public readonly seedProvider: k8s.Provider;
     public readonly controlPlane: ControlPlane;
+    /** Admin kubeconfig of the user cluster, for its public API URL (a secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly agents: KonnectivityAgents;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:Cluster", name, args, opts);
@@ -108,6 +113,46 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, provider: this.seedProvider },
         );
 
-        this.registerOutputs({});
+        const admin = this.pki.certificates.admin;
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.apiEndpoint.apiUrl, admin.caCertPem, admin.certPem, admin.keyPem])
+                .apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
+                    kubeconfigYaml({
+                        clusterName: name,
+                        server,
+                        caCertPem,
+                        user: `${name}-admin`,
+                        clientCertPem,
+                        clientKeyPem,
+                    }),
+                ),
+        );
+
+        const agent = this.pki.certificates.konnectivityAgent;
+        this.agents = new KonnectivityAgents(
+            `${name}-user-cluster`,
+            {
+                kubeconfig: this.kubeconfig,
+                // The agents verify the server against the CA that signed its --cluster-cert.
+                certificates: {
+                    caCertPem: this.pki.authorities.konnectivity.certPem,
+                    certPem: agent.certPem,
+                    keyPem: agent.keyPem,
+                },
+                proxyServerHost: this.apiEndpoint.tunnelAddress,
+                proxyServerPort: settings.tunnel.port,
+                image: images(settings.kubernetes)["konnectivity-agent"],
+                mode: settings.tunnel.agentMode,
+                replicas: settings.tunnel.agentReplicas,
+                serverCount: controlPlane.apiserverReplicas,
+                keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+                kubeletClientUser: identities.kubeletClient.commonName,
+            },
+            // The user cluster's API is the control plane this stack runs.
+            { parent: this, dependsOn: [this.controlPlane] },
+        );
+
+        this.registerOutputs({ kubeconfig: this.kubeconfig, tunnels: this.agents.tunnels });
     }
 }

@@ -2,4 +2,4 @@ export * from "./settings";
 export { apiserverPort, openvpnPort } from "./ports";
 export { defaults, secretKeys } from "./defaults";
 export { loadSettings, ConfigError, ConfigProblem, configNamespace, requiredSecretKeys } from "./load";
-export { VersionPins, supportedKubernetesVersions, versionPins } from "./versions";
+export { VersionPins, images, supportedKubernetesVersions, versionPins } from "./versions";

@@ -39,3 +39,15 @@ export function versionPins(minor: string): VersionPins {
     }
     return found;
 }
+
+/** Every image a cluster runs, by component, pinned by its versions; all from registry.k8s.io. */
+export function images(pins: VersionPins) {
+    return {
+        "kube-apiserver": `registry.k8s.io/kube-apiserver:${pins.kubernetes}`,
+        "kube-controller-manager": `registry.k8s.io/kube-controller-manager:${pins.kubernetes}`,
+        "kube-scheduler": `registry.k8s.io/kube-scheduler:${pins.kubernetes}`,
+        etcd: `registry.k8s.io/etcd:${pins.etcd}`,
+        "konnectivity-server": `registry.k8s.io/kas-network-proxy/proxy-server:${pins.konnectivity}`,
+        "konnectivity-agent": `registry.k8s.io/kas-network-proxy/proxy-agent:${pins.konnectivity}`,
+    } as const;
+}

@@ -1,4 +1,4 @@
-import { apiserverPort } from "../config";
+import { apiserverPort, images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { publicAddressEnv } from "./apiserverFlags";
 import { objectMeta, selectorLabels } from "./labels";
@@ -41,7 +41,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                 containers: [
                     {
                         name: apiserverContainerName,
-                        image: `registry.k8s.io/kube-apiserver:${layout.versions.kubernetes}`,
+                        image: images(layout.versions)["kube-apiserver"],
                         command: ["kube-apiserver"],
                         args: [...o.flags, ...tunnel.apiserverFlags],
                         env: [{ name: publicAddressEnv, value: o.publicAddress }],

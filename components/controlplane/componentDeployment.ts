@@ -1,3 +1,4 @@
+import { images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { AppName, objectMeta, selectorLabels } from "./labels";
 import { healthProbes, podTemplate } from "./podTemplate";
@@ -51,7 +52,7 @@ export function componentDeployment(o: ComponentDeploymentOptions): DeploymentAr
                 containers: [
                     {
                         name: o.app,
-                        image: `registry.k8s.io/${o.app}:${layout.versions.kubernetes}`,
+                        image: images(layout.versions)[o.app],
                         command: [o.app],
                         args: [...o.flags],
                         ports: [{ name: "https", containerPort: o.healthPort, protocol: "TCP" }],

@@ -1,3 +1,4 @@
+import { images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { objectMeta, recommendedLabels, selectorLabels } from "./labels";
 import { healthProbes, podTemplate } from "./podTemplate";
@@ -74,7 +75,7 @@ export function etcdStatefulSet(o: EtcdOptions): StatefulSetArgs {
                 containers: [
                     {
                         name: "etcd",
-                        image: `registry.k8s.io/etcd:${layout.versions.etcd}`,
+                        image: images(layout.versions).etcd,
                         command: ["etcd"],
                         args: etcdFlags(layout, o.replicas),
                         env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],

@@ -5,4 +5,4 @@ export * from "./egressSelector";
 export * from "./konnectivityServerFlags";
 export * from "./seedNames";
 export { ApiserverTunnel, apiserverTunnel, egressSelectorFileName, konnectivityUdsName } from "./tunnel";
-export { checksumAnnotation, configChecksum } from "./checksum";
+export { checksumAnnotation, configChecksum } from "../shared/checksum";

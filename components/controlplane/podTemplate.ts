@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { checksumAnnotation } from "./checksum";
+import { checksumAnnotation } from "../shared/checksum";
 import { AppName, recommendedLabels, selectorLabels } from "./labels";
 import { podSecurityContext } from "./security";
 import { Container, ControlPlaneLayout, PodTemplate, Volume } from "./types";

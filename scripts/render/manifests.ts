@@ -79,7 +79,9 @@ export function manifestOf(
     if (redactedData) object = redactSecretData(object, resource.inputs);
     const meta = object.metadata as Obj;
     const namespace = typeof meta.namespace === "string" && meta.namespace !== "" ? `${meta.namespace}-` : "";
-    const file = `${kindName.toLowerCase()}-${namespace}${String(meta.name)}${kind?.patch ? ".patch" : ""}.yaml`;
+    // Object names may hold ':' (system:... RBAC names), which file names should not.
+    const base = `${kindName.toLowerCase()}-${namespace}${String(meta.name)}`.replace(/[^a-z0-9.-]/gi, "-");
+    const file = `${base}${kind?.patch ? ".patch" : ""}.yaml`;
     const target = kubernetesTarget(providerRef(resource.provider), clusterName);
     return { target, file, object, redactedData, autonamed };
 }

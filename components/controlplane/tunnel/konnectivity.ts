@@ -1,3 +1,4 @@
+import { images } from "../../config";
 import type * as pulumi from "@pulumi/pulumi";
 import type { NodePorts, Settings } from "../../config";
 import { egressSelectorYaml, konnectivityEgressSelector } from "../egressSelector";
@@ -79,7 +80,7 @@ export function konnectivityTunnel(o: KonnectivityTunnelOptions): ApiserverTunne
         containers: [
             {
                 name: konnectivityServerContainerName,
-                image: `registry.k8s.io/kas-network-proxy/proxy-server:${layout.versions.konnectivity}`,
+                image: images(layout.versions)["konnectivity-server"],
                 command: ["/proxy-server"],
                 args,
                 env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],

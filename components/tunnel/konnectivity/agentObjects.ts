@@ -9,10 +9,12 @@ export interface AgentCertificates {
     readonly keyPem: pulumi.Input<string>;
 }
 
+export const agentSecretName = `${agentName}-certificates`;
+
 /** The agents' certificates. The whole data map is a secret. */
 export function agentSecret(certs: AgentCertificates): k8s.core.v1.SecretArgs {
     return {
-        metadata: { name: `${agentName}-certificates`, namespace: agentNamespace, labels: agentLabels() },
+        metadata: { name: agentSecretName, namespace: agentNamespace, labels: agentLabels() },
         type: "kubernetes.io/tls",
         stringData: pulumi.secret(
             pulumi.all([certs.caCertPem, certs.certPem, certs.keyPem]).apply(([ca, cert, key]) => ({

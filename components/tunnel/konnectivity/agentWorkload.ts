@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentMode } from "../../config";
 import { agentAdminPort, agentCertDir, agentFlags, agentHealthPort } from "./agentFlags";
-import { agentLabels, agentName, agentNamespace, agentSelector, checksumAnnotation } from "./labels";
+import { checksumAnnotation } from "../../shared/checksum";
+import { agentLabels, agentName, agentNamespace, agentSelector } from "./labels";
 
 export interface AgentWorkloadArgs {
     readonly image: string;
@@ -11,7 +12,7 @@ export interface AgentWorkloadArgs {
     readonly proxyServerHost: pulumi.Input<string>;
     readonly proxyServerPort: number;
     readonly keepaliveSeconds: number;
-    /** sha256 of the certificates the agent mounts. */
+    /** Checksum of the certificates the agent mounts (it loads them only at start), so a rotation rolls it. */
     readonly certificatesChecksum: pulumi.Input<string>;
     readonly secretName: string;
     readonly serviceAccountName: string;

@@ -14,5 +14,3 @@ export function agentSelector(): Record<string, string> {
 
 export const agentNamespace = "kube-system";
 export const agentName = "konnectivity-agent";
-/** The annotation that rolls the agents when their certificates change (they load them only at start). */
-export const checksumAnnotation = "gks.io/certificates-checksum";

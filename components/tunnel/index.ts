@@ -1,0 +1,2 @@
+export { KonnectivityAgents, KonnectivityAgentsArgs } from "./konnectivityAgents";
+export * from "./konnectivity";
