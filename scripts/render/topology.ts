@@ -228,7 +228,13 @@ export function topologyOf(resources: readonly RecordedResource[], clusterName: 
             const onPort = listeners.filter((l) => String(l.inputs.protocolPort) === port);
             const onHost = onPort.filter((l) => host !== undefined && lbAddresses(l).includes(host));
             const replicas = at(agent.inputs, "spec.replicas");
-            const label = `tunnel${replicas !== undefined ? ` ×${String(replicas)}` : ""} (dials out, mTLS)`;
+            // Every agent keeps a tunnel to every server: agents x --server-count.
+            const servers = workloads
+                .flatMap((w) => podContainers(w.inputs))
+                .map((c) => flagValue(c, "server-count"))
+                .find((n) => n !== undefined);
+            const agents = replicas !== undefined ? String(replicas) : "1 per node";
+            const label = `${agents} agents × ${servers ?? "?"} servers = ${replicas !== undefined && servers !== undefined ? Number(replicas) * Number(servers) : "N"} tunnels (dial out, mTLS)`;
             const targets = onHost.length > 0 ? onHost : onPort;
             for (const listener of targets) edges.push({ from: agent.urn, to: listener.urn, label, style: "tunnel" });
             if (targets.length === 0) {

@@ -43,7 +43,7 @@ describe("render: topology", () => {
         assert.strictEqual(tunnels.length, 1);
         assert.match(label(topology, tunnels[0].from)!, /^Deployment konnectivity-agent ×2/);
         assert.match(label(topology, tunnels[0].to)!, /^listener TCP :8132/);
-        assert.strictEqual(tunnels[0].label, "tunnel ×2 (dials out, mTLS)");
+        assert.strictEqual(tunnels[0].label, "2 agents × 2 servers = 4 tunnels (dial out, mTLS)");
         const allowed = topology.edges.filter((e) => e.style === "allowed");
         assert.deepStrictEqual(
             allowed.map((e) => [label(topology, e.from), label(topology, e.to)?.split("\n")[0]]),
@@ -87,7 +87,7 @@ describe("render: topology", () => {
         const svg = (await Graphviz.load()).dot(dot);
         assert.match(svg, /<svg /);
         assert.match(svg, /listener TCP :8132/);
-        assert.match(svg, /tunnel ×2 \(dials out, mTLS\)/);
+        assert.match(svg, /2 agents × 2 servers = 4 tunnels \(dial out, mTLS\)/);
     });
 
     it("escapes labels", () => {
