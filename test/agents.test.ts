@@ -3,7 +3,7 @@ import { X509Certificate } from "crypto";
 import { parse } from "yaml";
 import { configChecksum } from "../components/shared/checksum";
 import { validateAgentFlags } from "../components/tunnel/konnectivity";
-import { devConfig } from "./fixtures";
+import { devConfig, devRun } from "./fixtures";
 import { at, descendantsOf, isSecretAt, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
 
 const K = {
@@ -57,7 +57,7 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
     let agent: Container;
 
     before(async () => {
-        run = await runProgram(devConfig());
+        run = await devRun();
         if (run.error) throw run.error;
         provider = one(run.resources, K.provider, "dev-user-cluster");
         agents = one(run.resources, K.deployment, "dev-user-cluster");

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { ConfigProblem, defaults } from "../components/config";
 import { rawConfigSchema } from "../components/config/schema";
 import { ProgramRun, projectDefaults, projectRoot, runProgram } from "./harness";
-import { devConfig, devObject } from "./fixtures";
+import { devConfig, devObject, devRun } from "./fixtures";
 
 const cp = devObject<Record<string, Record<string, unknown>>>("controlPlaneTenant");
 const worker = devObject<Record<string, Record<string, unknown>>>("workerTenant");
@@ -164,7 +164,7 @@ describe("config validation", () => {
     });
 
     it("accepts the dev stack", async () => {
-        const run = await runProgram(devConfig());
+        const run = await devRun();
         assert.strictEqual(run.error, undefined);
     });
 });

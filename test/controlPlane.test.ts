@@ -5,7 +5,7 @@ import { configChecksum, MountedFile } from "../components/shared/checksum";
 import { parseEgressSelector, validateEgressSelector } from "../components/controlplane/egressSelector";
 import { validateKonnectivityServerFlags } from "../components/controlplane/konnectivityServerFlags";
 import { versionPins } from "../components/config";
-import { devConfig } from "./fixtures";
+import { devConfig, devRun } from "./fixtures";
 import {
     at,
     descendantsOf,
@@ -88,7 +88,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
     /** The control plane's resources: the seed's objects (the user cluster's are the agents'). */
     let seedSide: RecordedResource[];
     before(async () => {
-        run = await runProgram(devConfig());
+        run = await devRun();
         if (run.error) throw run.error;
         seedSide = descendantsOf(run.resources, one(run.resources, "gks:index:ControlPlane"));
     });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { endpointPlan, EndpointPlanArgs, seedNodePortRules } from "../components/endpoint";
 import { at, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
-import { devConfig } from "./fixtures";
+import { devConfig, devRun } from "./fixtures";
 
 const T = {
     lb: "openstack:loadbalancer/loadBalancer:LoadBalancer",
@@ -128,7 +128,7 @@ describe("API endpoint (dev stack under mocks)", () => {
     const poolOf = (l: RecordedResource) => ofType(run.resources, T.pool).find((p) => p.inputs.listenerId === l.id)!;
 
     before(async () => {
-        run = await runProgram(devConfig());
+        run = await devRun();
         if (run.error) throw run.error;
     });
 

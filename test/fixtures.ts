@@ -1,5 +1,5 @@
 import { secretKeys } from "../components/config";
-import { readStackConfig, StackConfig, standInFor, withConfig } from "./harness";
+import { ProgramRun, readStackConfig, runProgram, StackConfig, standInFor, withConfig } from "./harness";
 
 /** The secrets a user adds with `pulumi config set --secret`, as labelled stand-ins. */
 export const standInSecrets = Object.fromEntries(secretKeys.map((key) => [key, standInFor(key)])) as Record<
@@ -16,4 +16,19 @@ export function devConfig(changes: Record<string, unknown> = {}): StackConfig {
 /** A structured key of the dev config, parsed, for building a variant of it. */
 export function devObject<T = Record<string, unknown>>(key: string): T {
     return JSON.parse(readStackConfig("dev").values[`gks-cluster:${key}`]) as T;
+}
+
+let devStackRun: Promise<ProgramRun> | undefined;
+
+/**
+ * One run of the dev stack, shared by every test that only reads it: a run registers about a
+ * hundred resources with real keys and takes about a second. Tests that need a run of their own
+ * (a second run to compare, another config) call `runProgram` themselves.
+ */
+export function devRun(): Promise<ProgramRun> {
+    devStackRun ??= runProgram(devConfig()).then((run) => {
+        if (run.error) throw run.error;
+        return run;
+    });
+    return devStackRun;
 }

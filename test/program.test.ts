@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { at, descendantsOf, one, ofType, ProgramRun, runProgram } from "./harness";
-import { devConfig, devObject, standInSecrets } from "./fixtures";
+import { devConfig, devObject, standInSecrets, devRun } from "./fixtures";
 
 const T = {
     provider: "pulumi:providers:openstack",
@@ -16,7 +16,7 @@ const T = {
 describe("the dev stack (Pulumi.dev.yaml under mocks)", () => {
     let run: ProgramRun;
     before(async () => {
-        run = await runProgram(devConfig());
+        run = await devRun();
         if (run.error) throw run.error;
     });
 

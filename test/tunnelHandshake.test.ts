@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { X509Certificate } from "crypto";
 import * as net from "net";
 import * as tls from "tls";
-import { devConfig } from "./fixtures";
-import { at, one, ProgramRun, runProgram } from "./harness";
+import { devRun } from "./fixtures";
+import { at, one, ProgramRun } from "./harness";
 import { tlsMock } from "./harness/providers/tls";
 
 interface Outcome {
@@ -88,7 +88,7 @@ describe("the konnectivity tunnel's mTLS, with the certificates the program wire
     let publicAddress: string;
 
     before(async () => {
-        run = await runProgram(devConfig());
+        run = await devRun();
         if (run.error) throw run.error;
         // The server side: exactly the files the sidecar loads, from the Secret it mounts.
         const api = one(run.resources, "kubernetes:apps/v1:Deployment", "dev-apiserver");

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { workerSecurityRules } from "../components/tenant";
 import { isWholeInternet } from "../components/config/cidr";
-import { one, ofType, runProgram } from "./harness";
-import { devConfig } from "./fixtures";
+import { one, ofType } from "./harness";
+import { devRun } from "./fixtures";
 
 const ruleType = "openstack:networking/secGroupRule:SecGroupRule";
 
@@ -54,7 +54,7 @@ describe("worker security rules (pure)", () => {
 
 describe("worker security group (dev stack under mocks)", () => {
     it("is created in the worker tenant and admits the internet only on SSH from the allowlist", async () => {
-        const run = await runProgram(devConfig());
+        const run = await devRun();
         if (run.error) throw run.error;
         const group = one(run.resources, "openstack:networking/secGroup:SecGroup", "dev-workers");
         assert.strictEqual(group.provider, one(run.resources, "pulumi:providers:openstack", "dev-workers").urn);

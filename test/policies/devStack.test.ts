@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { policies } from "../../policies/policies";
-import { devConfig } from "../fixtures";
+import { devConfig, devRun } from "../fixtures";
 import { ProgramRun, runProgram } from "../harness";
 import { Analysis, asFirstPreview, Engine, EngineResource, fromRecorded, mandatory } from "./engine";
 
@@ -16,7 +16,7 @@ describe("policy pack over the dev stack", () => {
     const explain = (a: Analysis) => JSON.stringify(a.diagnostics, null, 1);
 
     before(async () => {
-        run = await runProgram(devConfig());
+        run = await devRun();
         if (run.error) throw run.error;
         resources = fromRecorded(run.resources);
     });

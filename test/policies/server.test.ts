@@ -3,8 +3,7 @@ import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as protoutilModule from "@pulumi/policy/protoutil";
 import * as serverModule from "@pulumi/policy/server";
 import { packName, policies } from "../../policies/policies";
-import { devConfig } from "../fixtures";
-import { runProgram } from "../harness";
+import { devRun } from "../fixtures";
 import { Analysis, Engine, EngineResource, fromRecorded } from "./engine";
 import { container, setFlag, wholeStack } from "./wholeStack";
 import { analyzeRequest, analyzeStackRequest, asAnalysis, levels, withoutUrn } from "./wire";
@@ -76,7 +75,7 @@ describe("the test adapter agrees with @pulumi/policy's analyzer server", () => 
     });
 
     it("on the dev stack", async () => {
-        const run = await runProgram(devConfig());
+        const run = await devRun();
         if (run.error) throw run.error;
         await assertSameAsServer(fromRecorded(run.resources));
     });
