@@ -4,7 +4,20 @@ import { parse } from "yaml";
 import { configChecksum } from "../components/shared/checksum";
 import { validateAgentFlags } from "../components/tunnel/konnectivity";
 import { devConfig, devRun } from "./fixtures";
-import { at, descendantsOf, isSecretAt, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
+import {
+    at,
+    containerOf,
+    descendantsOf,
+    flagOf as flag,
+    isSecretAt,
+    mountedFile,
+    one,
+    ofType,
+    ProgramRun,
+    RecordedContainer,
+    RecordedResource,
+    runProgram,
+} from "./harness";
 
 const K = {
     provider: "pulumi:providers:kubernetes",
@@ -17,44 +30,11 @@ const K = {
     clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
 };
 
-interface Container {
-    name: string;
-    image: string;
-    args: string[];
-    volumeMounts?: { name: string; mountPath: string }[];
-    [key: string]: unknown;
-}
-
-const containerOf = (workload: RecordedResource, name?: string): Container => {
-    const containers = at(workload.inputs, "spec.template.spec.containers") as Container[];
-    return name ? containers.find((c) => c.name === name)! : containers[0];
-};
-const flag = (c: Container, name: string) =>
-    c.args
-        .find((a) => a.startsWith(`--${name}=`))
-        ?.split("=")
-        .slice(1)
-        .join("=");
-
-/** The file a container reads at `path`, from the Secret mounted at its directory. */
-function mountedFile(run: ProgramRun, workload: RecordedResource, c: Container, path: string): string {
-    const dir = path.slice(0, path.lastIndexOf("/"));
-    const mount = c.volumeMounts!.find((m) => m.mountPath === dir)!;
-    const volume = (
-        at(workload.inputs, "spec.template.spec.volumes") as { name: string; secret?: { secretName: string } }[]
-    ).find((v) => v.name === mount.name)!;
-    const secret = ofType(run.resources, K.secret).find(
-        (s) => at(s.inputs, "metadata.name") === volume.secret!.secretName && s.provider === workload.provider,
-    )!;
-    const data = (secret.inputs.stringData ?? secret.inputs.data) as Record<string, string>;
-    return data[path.slice(path.lastIndexOf("/") + 1)];
-}
-
 describe("konnectivity agents in the user cluster (dev stack under mocks)", () => {
     let run: ProgramRun;
     let provider: RecordedResource;
     let agents: RecordedResource;
-    let agent: Container;
+    let agent: RecordedContainer;
 
     before(async () => {
         run = await devRun();
@@ -142,7 +122,7 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
         const apiserver = one(run.resources, K.deployment, "dev-apiserver");
         const kubeApiserver = containerOf(apiserver, "kube-apiserver");
         const kubeletClient = new X509Certificate(
-            mountedFile(run, apiserver, kubeApiserver, flag(kubeApiserver, "kubelet-client-certificate")!),
+            mountedFile(run.resources, apiserver, kubeApiserver, flag(kubeApiserver, "kubelet-client-certificate")!),
         );
         const user = /CN=([^\n]+)/.exec(kubeletClient.subject)![1];
         const binding = one(run.resources, K.clusterRoleBinding, "dev-user-cluster-kubelet-api");
@@ -158,10 +138,14 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
     it("pairs the real certificates: agent <- server's --cluster-ca-cert, server <- agent's --ca-cert, host is a SAN", () => {
         const apiserver = one(run.resources, K.deployment, "dev-apiserver");
         const server = containerOf(apiserver, "konnectivity-server");
-        const serverCa = new X509Certificate(mountedFile(run, apiserver, server, flag(server, "cluster-ca-cert")!));
-        const serverCert = new X509Certificate(mountedFile(run, apiserver, server, flag(server, "cluster-cert")!));
-        const agentCa = new X509Certificate(mountedFile(run, agents, agent, flag(agent, "ca-cert")!));
-        const agentCert = new X509Certificate(mountedFile(run, agents, agent, flag(agent, "agent-cert")!));
+        const serverCa = new X509Certificate(
+            mountedFile(run.resources, apiserver, server, flag(server, "cluster-ca-cert")!),
+        );
+        const serverCert = new X509Certificate(
+            mountedFile(run.resources, apiserver, server, flag(server, "cluster-cert")!),
+        );
+        const agentCa = new X509Certificate(mountedFile(run.resources, agents, agent, flag(agent, "ca-cert")!));
+        const agentCert = new X509Certificate(mountedFile(run.resources, agents, agent, flag(agent, "agent-cert")!));
         assert.ok(agentCert.verify(serverCa.publicKey), "the agent certificate is signed by the CA the server trusts");
         assert.ok(agentCert.checkIssued(serverCa));
         assert.ok(serverCert.verify(agentCa.publicKey), "the server certificate is signed by the CA the agents trust");

@@ -3,7 +3,7 @@ import { X509Certificate } from "crypto";
 import * as net from "net";
 import * as tls from "tls";
 import { devRun } from "./fixtures";
-import { at, one, ProgramRun } from "./harness";
+import { containerOf, flagOf, mountedFile, one, ProgramRun } from "./harness";
 import { tlsMock } from "./harness/providers/tls";
 
 interface Outcome {
@@ -90,34 +90,25 @@ describe("the konnectivity tunnel's mTLS, with the certificates the program wire
     before(async () => {
         run = await devRun();
         if (run.error) throw run.error;
-        // The server side: exactly the files the sidecar loads, from the Secret it mounts.
-        const api = one(run.resources, "kubernetes:apps/v1:Deployment", "dev-apiserver");
-        const sidecar = (at(api.inputs, "spec.template.spec.containers") as { name: string; args: string[] }[]).find(
-            (c) => c.name === "konnectivity-server",
-        )!;
-        const arg = (name: string) => sidecar.args.find((a) => a.startsWith(`--${name}=`))!.split("=")[1];
-        const secret = one(run.resources, "kubernetes:core/v1:Secret", "dev-konnectivity-server-tls");
-        const files = secret.inputs.stringData as Record<string, string>;
-        const fileFor = (path: string) => files[path.slice(path.lastIndexOf("/") + 1)];
+        // Exactly the files each side loads: the sidecar's from the Secret it mounts in the seed, the
+        // agent's from the Secret it mounts in the user cluster, and the host in --proxy-server-host.
+        const apiserver = one(run.resources, "kubernetes:apps/v1:Deployment", "dev-apiserver");
+        const sidecar = containerOf(apiserver, "konnectivity-server");
+        const serverFile = (flag: string) => mountedFile(run.resources, apiserver, sidecar, flagOf(sidecar, flag)!);
         server = {
-            cert: fileFor(arg("cluster-cert")),
-            key: fileFor(arg("cluster-key")),
-            clientCa: fileFor(arg("cluster-ca-cert")),
+            cert: serverFile("cluster-cert"),
+            key: serverFile("cluster-key"),
+            clientCa: serverFile("cluster-ca-cert"),
         };
-        // The agent side: exactly the files the agent Deployment loads, from the Secret it mounts in
-        // the user cluster, and the host in its --proxy-server-host.
         publicAddress = String(run.outputs.tunnelAddress);
         const agents = one(run.resources, "kubernetes:apps/v1:Deployment", "dev-user-cluster");
-        const container = (at(agents.inputs, "spec.template.spec.containers[0]") as { args: string[] })!;
-        const agentArg = (name: string) => container.args.find((a) => a.startsWith(`--${name}=`))!.split("=")[1];
-        const agentSecret = one(run.resources, "kubernetes:core/v1:Secret", "dev-user-cluster-certificates");
-        const agentFiles = agentSecret.inputs.stringData as Record<string, string>;
-        const agentFile = (path: string) => agentFiles[path.slice(path.lastIndexOf("/") + 1)];
+        const container = containerOf(agents);
+        const agentFile = (flag: string) => mountedFile(run.resources, agents, container, flagOf(container, flag)!);
         agent = {
-            ca: agentFile(agentArg("ca-cert")),
-            cert: agentFile(agentArg("agent-cert")),
-            key: agentFile(agentArg("agent-key")),
-            serverName: agentArg("proxy-server-host"),
+            ca: agentFile("ca-cert"),
+            cert: agentFile("agent-cert"),
+            key: agentFile("agent-key"),
+            serverName: flagOf(container, "proxy-server-host")!,
         };
     });
 

@@ -5,3 +5,4 @@ export * from "./stackConfig";
 export * from "./ids";
 export * from "./standIns";
 export { ProviderMock, ResourceMock, CallMock } from "./providers/types";
+export * from "./workloads";
