@@ -56,11 +56,15 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
         assert.strictEqual(run.outputs.kubeconfig, provider.inputs.kubeconfig);
     });
 
-    it("creates the provider only after the control plane", () => {
-        const controlPlane = one(run.resources, "gks:index:ControlPlane");
-        const apiserver = one(run.resources, K.deployment, "dev-apiserver");
+    it("creates the provider only after the control plane and the endpoint in front of it", () => {
         const deps = provider.dependencies ?? [];
-        assert.ok(deps.includes(controlPlane.urn) || deps.includes(apiserver.urn), deps.join("\n"));
+        for (const [type, name] of [
+            [K.deployment, "dev-apiserver"],
+            ["openstack:loadbalancer/member:Member", "dev-api-apiserver-10.0.0.11"],
+            ["openstack:loadbalancer/listener:Listener", "dev-api-apiserver"],
+        ]) {
+            assert.ok(deps.includes(one(run.resources, type, name).urn), `${name} is not among:\n${deps.join("\n")}`);
+        }
         for (const r of descendantsOf(run.resources, one(run.resources, "gks:index:KonnectivityAgents"))) {
             if (r.custom && r.type !== K.provider) assert.strictEqual(r.provider, provider.urn, r.name);
         }

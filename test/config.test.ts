@@ -163,6 +163,13 @@ describe("config validation", () => {
         assert.match(String(run.error?.message), /^Invalid stack configuration \(\d+ problems\)/);
     });
 
+    it("names a misspelled key without printing its value, which may be a secret", async () => {
+        const run = await runProgram(devConfig({ workerCredentialsSecret: "hunter2-do-not-log" }));
+        const problem = configProblems(run).find((p) => p.key === "gks-cluster:workerCredentialsSecret");
+        assert.ok(problem);
+        assert.doesNotMatch(String(run.error?.message), /hunter2/);
+    });
+
     it("accepts the dev stack", async () => {
         const run = await devRun();
         assert.strictEqual(run.error, undefined);

@@ -60,9 +60,9 @@ describe("endpoint plan (pure)", () => {
         );
     });
 
-    it("admits the worker router (and extra CIDRs) on the tunnel, the API allowlist on 6443", () => {
+    it("admits the worker router (and extra CIDRs) on the tunnel, the router and the API allowlist on 6443", () => {
         const [api, tunnel] = endpointPlan(planArgs).listeners;
-        assert.deepStrictEqual([api.workerRouter, api.allowedCidrs], [false, ["0.0.0.0/0"]]);
+        assert.deepStrictEqual([api.workerRouter, api.allowedCidrs], [true, ["0.0.0.0/0"]]);
         assert.deepStrictEqual([tunnel.workerRouter, tunnel.allowedCidrs], [true, ["198.51.100.0/24"]]);
     });
 
@@ -113,6 +113,7 @@ describe("endpoint plan (pure)", () => {
             [
                 [30443, { cidr: "10.0.0.0/24" }],
                 [30443, { cidr: "0.0.0.0/0" }],
+                [30443, { workerRouter: true }],
                 [30132, { cidr: "10.0.0.0/24" }],
                 [30132, { cidr: "198.51.100.0/24" }],
                 [30132, { workerRouter: true }],
@@ -158,12 +159,21 @@ describe("API endpoint (dev stack under mocks)", () => {
         assert.strictEqual(ofType(run.resources, T.listener).length, 2);
     });
 
-    it("admits only the worker router's SNAT address on the tunnel listener, the API allowlist on 6443", () => {
+    it("admits only the worker router's SNAT address on the tunnel listener, the router and the API allowlist on 6443", async () => {
         const router = one(run.resources, T.router, "dev-workers");
         const snat = at(router.outputs, "externalFixedIps[0].ipAddress");
         assert.deepStrictEqual(listener(8132)!.inputs.allowedCidrs, [`${snat}/32`]);
         assert.ok(!(listener(8132)!.inputs.allowedCidrs as string[]).some((c) => c === "0.0.0.0/0" || c === "::/0"));
-        assert.deepStrictEqual(listener(6443)!.inputs.allowedCidrs, ["0.0.0.0/0"]);
+        assert.deepStrictEqual(
+            listener(6443)!.inputs.allowedCidrs,
+            ["0.0.0.0/0"],
+            "the router is inside 0.0.0.0/0 already",
+        );
+        // A restricted API allowlist must not cut off the workers, whose kubelets come from the router.
+        const restricted = await runProgram(devConfig({ apiAllowedCidrs: ["198.51.100.0/24"] }));
+        if (restricted.error) throw restricted.error;
+        const api = ofType(restricted.resources, T.listener).find((l) => l.inputs.protocolPort === 6443)!;
+        assert.deepStrictEqual(api.inputs.allowedCidrs, [`${snat}/32`, "198.51.100.0/24"]);
     });
 
     it("has pools without persistence and one member per seed node on the configured NodePorts", () => {
@@ -226,12 +236,17 @@ describe("API endpoint (dev stack under mocks)", () => {
         const snat = at(one(ovn.resources, T.router, "dev-workers").outputs, "externalFixedIps[0].ipAddress");
         const sources = ofType(ovn.resources, T.rule)
             .filter((r) => r.name.startsWith("dev-api-seed-"))
-            .map((r) => `${r.inputs.portRangeMin} ${r.inputs.remoteIpPrefix}`);
-        assert.deepStrictEqual(sources, [
-            "30443 10.0.0.0/24",
-            "30443 192.0.2.0/24",
-            "30132 10.0.0.0/24",
-            `30132 ${snat}/32`,
-        ]);
+            .map((r) => `${r.inputs.portRangeMin} ${r.inputs.remoteIpPrefix}`)
+            .sort();
+        assert.deepStrictEqual(
+            sources,
+            [
+                "30443 10.0.0.0/24",
+                "30443 192.0.2.0/24",
+                `30443 ${snat}/32`,
+                "30132 10.0.0.0/24",
+                `30132 ${snat}/32`,
+            ].sort(),
+        );
     });
 });

@@ -149,8 +149,8 @@ export class Cluster extends pulumi.ComponentResource {
                 keepaliveSeconds: settings.tunnel.keepaliveSeconds,
                 kubeletClientUser: identities.kubeletClient.commonName,
             },
-            // The user cluster's API is the control plane this stack runs.
-            { parent: this, dependsOn: [this.controlPlane] },
+            // The user cluster's API is the control plane this stack runs, behind this endpoint.
+            { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint] },
         );
 
         this.registerOutputs({ kubeconfig: this.kubeconfig, tunnels: this.agents.tunnels });

@@ -43,7 +43,7 @@ export class ConfigError extends Error {
 }
 
 function describeValue(value: unknown): string {
-    if (value === undefined) return " (not set)";
+    if (value === undefined) return "";
     const text = JSON.stringify(value);
     return ` = ${text.length > 120 ? `${text.slice(0, 117)}...` : text}`;
 }
@@ -75,7 +75,8 @@ function readRaw(config: pulumi.Config, problems: ConfigProblem[]): Record<strin
         if (namespace === config.name && !known.has(key)) {
             problems.push({
                 key: fullKey,
-                value: config.get(key),
+                // Never the value: a mistyped key may hold a secret, and this message goes to logs.
+                value: undefined,
                 message: `is not a key of this project (a typo?); known keys: ${[...known].sort().join(", ")}`,
             });
         }

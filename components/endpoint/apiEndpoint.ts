@@ -1,6 +1,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { apiserverPort } from "../config";
+import { cidrContains } from "../config/cidr";
 import { endpointPlan, EndpointPlanArgs, ListenerKey, seedNodePortRules } from "./endpointPlan";
 
 export interface ApiEndpointArgs extends EndpointPlanArgs {
@@ -62,7 +63,12 @@ export class ApiEndpoint extends pulumi.ComponentResource {
             const allowedCidrs = plan.listenerAllowlists
                 ? pulumi
                       .output(workerRouterAddress)
-                      .apply((router) => [...(l.workerRouter ? [`${router}/32`] : []), ...l.allowedCidrs])
+                      .apply((router) => [
+                          ...(l.workerRouter && !l.allowedCidrs.some((c) => cidrContains(c, router))
+                              ? [`${router}/32`]
+                              : []),
+                          ...l.allowedCidrs,
+                      ])
                 : undefined;
             const listener = new openstack.loadbalancer.Listener(
                 id,

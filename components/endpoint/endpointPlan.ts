@@ -117,7 +117,8 @@ export function endpointPlan(args: EndpointPlanArgs): EndpointPlan {
           };
 
     const listeners: ListenerPlan[] = [
-        listener("apiserver", apiserverPort, nodePorts.apiserver, args.apiAllowedCidrs, false, apiMonitor),
+        // The workers' kubelets and pods (through the `kubernetes` Service) come from the worker router.
+        listener("apiserver", apiserverPort, nodePorts.apiserver, args.apiAllowedCidrs, true, apiMonitor),
     ];
     if (tunnels.includes("konnectivity")) {
         listeners.push(
