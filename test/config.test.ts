@@ -26,6 +26,19 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["an agent mode typo", { agentMode: "daemonSet" }, "gks-cluster:agentMode"],
     ["a tunnel port outside 1024-49151", { tunnelPort: 80 }, "gks-cluster:tunnelPort"],
     ["a tunnel port taken by the apiserver", { tunnelPort: 6443 }, "gks-cluster:tunnelPort"],
+    ["a tunnel port taken by the server's health port", { tunnelPort: 8134 }, "gks-cluster:tunnelPort"],
+    [
+        "an IPv6 API allowlist (the VIP is IPv4)",
+        { apiAllowedCidrs: ["2001:db8::/32"] },
+        "gks-cluster:apiAllowedCidrs[0]",
+    ],
+    [
+        "an allowlist naming a CIDR twice",
+        { sshAllowedCidrs: ["198.51.100.0/24", "198.51.100.0/24"] },
+        "gks-cluster:sshAllowedCidrs",
+    ],
+    ["a pod CIDR too small for per-node /24 ranges", { podCidr: "172.25.0.0/24" }, "gks-cluster:podCidr"],
+    ["a StorageClass name Kubernetes rejects", { etcdStorageClass: "Fast_SSD" }, "gks-cluster:etcdStorageClass"],
     ["a keepalive below 30 s", { tunnelKeepaliveSeconds: 10 }, "gks-cluster:tunnelKeepaliveSeconds"],
     [
         "a keepalive not shorter than the LB idle timeout",

@@ -1,5 +1,5 @@
 export * from "./settings";
-export { apiserverPort, openvpnPort } from "./ports";
+export * from "./ports";
 export { defaults, secretKeys } from "./defaults";
 export { loadSettings, ConfigError, ConfigProblem, configNamespace, requiredSecretKeys } from "./load";
 export { VersionPins, images, supportedKubernetesVersions, versionPins } from "./versions";

@@ -4,3 +4,8 @@
  */
 export const apiserverPort = 6443;
 export const openvpnPort = 1194;
+/** konnectivity-server's admin and health ports in the apiserver pod (platforms use 8133/8134). */
+export const konnectivityAdminPort = 8133;
+export const konnectivityHealthPort = 8134;
+/** kube-controller-manager's --node-cidr-mask-size: the pod range each node gets from podCidr. */
+export const nodePodCidrMaskSize = 24;

@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { cidrContains, cidrsOverlap, hasHostBits, isIPv4Address, parseCidr } from "./cidr";
+import { cidrContains, cidrsOverlap, hasHostBits, isIPv4Address, isWholeInternet, parseCidr } from "./cidr";
 import { defaults } from "./defaults";
-import { apiserverPort, openvpnPort } from "./ports";
+import {
+    apiserverPort,
+    konnectivityAdminPort,
+    konnectivityHealthPort,
+    nodePodCidrMaskSize,
+    openvpnPort,
+} from "./ports";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -47,7 +53,10 @@ const ipv4 = z
     .string({ error: "must be an IPv4 address" })
     .refine(isIPv4Address, "must be an IPv4 address such as 10.0.0.11");
 
-const cidrList = z.array(cidr, { error: "must be a list of CIDRs" });
+const unique = (list: readonly string[]) => new Set(list).size === list.length;
+const cidrList = z.array(cidr, { error: "must be a list of CIDRs" }).refine(unique, "lists a CIDR twice");
+// Octavia admits only the VIP's IP family on a listener, and the VIP is IPv4.
+const ipv4CidrList = z.array(ipv4Cidr, { error: "must be a list of IPv4 CIDRs" }).refine(unique, "lists a CIDR twice");
 
 const nonEmpty = (what: string) =>
     z
@@ -166,7 +175,7 @@ export const rawConfigSchema = z
         kubernetesVersion: oneOf(supportedKubernetesVersions as [string, ...string[]]).default(
             defaults.kubernetesVersion,
         ),
-        tunnelMode: oneOf(["konnectivity", "openvpn"]).default("konnectivity"),
+        tunnelMode: oneOf(["konnectivity", "openvpn"]).default(defaults.tunnelMode),
         externalNetwork: nonEmpty("the name of the external network").default(defaults.externalNetwork),
         apiserverReplicas: wholeNumber(1, 7).default(defaults.apiserverReplicas),
         etcdReplicas: z
@@ -179,17 +188,28 @@ export const rawConfigSchema = z
             .string()
             .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, "must be a Kubernetes quantity such as 10Gi")
             .default(defaults.etcdStorageSize),
-        etcdStorageClass: z.string().default(defaults.etcdStorageClass),
+        etcdStorageClass: z
+            .string()
+            .regex(
+                /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+                "must be empty (the seed's default class) or a StorageClass name: lower-case letters, digits, '-' and '.'",
+            )
+            .default(defaults.etcdStorageClass),
         agentReplicas: wholeNumber(1, 20).default(defaults.agentReplicas),
-        agentMode: oneOf(["deployment", "daemonset"]).default("deployment"),
+        agentMode: oneOf(["deployment", "daemonset"]).default(defaults.agentMode),
         tunnelPort: wholeNumber(1024, 49151, "a port").default(defaults.tunnelPort),
         tunnelKeepaliveSeconds: wholeNumber(30, 3600, "a number of seconds").default(defaults.tunnelKeepaliveSeconds),
-        lbProvider: oneOf(["amphora", "ovn"]).default("amphora"),
+        lbProvider: oneOf(["amphora", "ovn"]).default(defaults.lbProvider),
         lbIdleTimeoutSeconds: wholeNumber(60, 86400, "a number of seconds").default(defaults.lbIdleTimeoutSeconds),
         apiserverNodePort: nodePort.default(defaults.apiserverNodePort),
         tunnelNodePort: nodePort.default(defaults.tunnelNodePort),
         openvpnNodePort: nodePort.default(defaults.openvpnNodePort),
-        podCidr: ipv4Cidr.default(defaults.podCidr),
+        podCidr: ipv4Cidr
+            .refine(
+                (v) => (parseCidr(v)?.bits ?? 32) < nodePodCidrMaskSize,
+                `must be larger than /${nodePodCidrMaskSize}, the pod range each node gets (kube-controller-manager --node-cidr-mask-size); a /16 fits 256 nodes`,
+            )
+            .default(defaults.podCidr),
         serviceCidr: ipv4Cidr
             .refine(
                 (v) => (parseCidr(v)?.bits ?? 0) >= 12,
@@ -208,16 +228,16 @@ export const rawConfigSchema = z
             .min(1, "must list at least one nameserver")
             .max(5, "at most 5 nameservers")
             .default([...defaults.dnsNameservers]),
-        apiAllowedCidrs: cidrList
+        apiAllowedCidrs: ipv4CidrList
             .min(1, 'must admit someone; use ["0.0.0.0/0"] for everyone')
             .default([...defaults.apiAllowedCidrs]),
-        sshAllowedCidrs: cidrList.default([]),
-        tunnelAllowedCidrs: cidrList
+        sshAllowedCidrs: cidrList.default([...defaults.sshAllowedCidrs]),
+        tunnelAllowedCidrs: ipv4CidrList
             .refine(
-                (l) => !l.some((c) => parseCidr(c)?.bits === 0),
+                (l) => !l.some(isWholeInternet),
                 "must not admit the whole internet: the tunnel port takes only the worker router's address and the CIDRs named here",
             )
-            .default([]),
+            .default([...defaults.tunnelAllowedCidrs]),
         caValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.caValidityHours),
         certValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.certValidityHours),
         certEarlyRenewalHours: wholeNumber(0, 876000, "a number of hours").default(defaults.certEarlyRenewalHours),
@@ -278,10 +298,16 @@ export const rawConfigSchema = z
             const clash = ports.slice(0, i).find(([, other]) => other === port);
             if (clash) problem([key], `equals ${clash[0]}; every NodePort of the cluster must be distinct`, port);
         });
-        if (c.tunnelPort === apiserverPort || c.tunnelPort === openvpnPort) {
+        const taken: Record<number, string> = {
+            [apiserverPort]: "the apiserver on the load balancer",
+            [openvpnPort]: "OpenVPN on the load balancer",
+            [konnectivityAdminPort]: "konnectivity-server's admin port",
+            [konnectivityHealthPort]: "konnectivity-server's health port",
+        };
+        if (taken[c.tunnelPort] !== undefined) {
             problem(
                 ["tunnelPort"],
-                "is taken on the load balancer (6443 apiserver, 1194 OpenVPN); the usual agent port is 8132",
+                `is taken by ${taken[c.tunnelPort]}; the usual agent port is 8132 (taken: ${Object.keys(taken).join(", ")})`,
                 c.tunnelPort,
             );
         }

@@ -1,3 +1,4 @@
+import { nodePodCidrMaskSize } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { componentDeployment, delegatingComponentFlags } from "./componentDeployment";
 import { file, files, mounts } from "./secrets";
@@ -37,6 +38,7 @@ export function controllerManagerFlags(o: ControllerManagerOptions): string[] {
         `--service-cluster-ip-range=${o.serviceCidr}`,
         `--cluster-cidr=${o.podCidr}`,
         "--allocate-node-cidrs=true",
+        `--node-cidr-mask-size=${nodePodCidrMaskSize}`,
     ];
 }
 

@@ -1,4 +1,4 @@
-import { images } from "../../config";
+import { images, konnectivityAdminPort, konnectivityHealthPort } from "../../config";
 import type * as pulumi from "@pulumi/pulumi";
 import type { NodePorts, Settings } from "../../config";
 import { egressSelectorYaml, konnectivityEgressSelector } from "../egressSelector";
@@ -12,8 +12,7 @@ import { ApiserverTunnel } from "./types";
 /** The data key of the egress selector ConfigMap; the offline render and the policies read it. */
 export const egressSelectorFileName = "egress-selector-configuration.yaml";
 export const konnectivityServerContainerName = "konnectivity-server";
-export const konnectivityAdminPort = 8133;
-export const konnectivityHealthPort = 8134;
+export { konnectivityAdminPort, konnectivityHealthPort };
 
 const socketDir = { volume: "konnectivity-uds", path: "/etc/kubernetes/konnectivity-server" };
 /** The socket both containers share; the egress selector's udsName. */
