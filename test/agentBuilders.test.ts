@@ -6,7 +6,6 @@ import {
     AgentWorkloadArgs,
     agentFlags,
     agentPodDisruptionBudget,
-    kubeletApiClusterRole,
     kubeletApiClusterRoleBinding,
     validateAgentFlags,
 } from "../components/tunnel/konnectivity";
@@ -63,6 +62,13 @@ describe("konnectivity agent builders (pure)", () => {
             mode: "daemonset",
         });
         assert.ok(flags.includes("--agent-identifiers=ipv4=$(HOST_IP)"));
+    });
+
+    it("refuses to build flags that break the tunnel", () => {
+        assert.throws(
+            () => agentFlags({ proxyServerHost: "h", proxyServerPort: 80, keepaliveSeconds: 10, mode: "deployment" }),
+            /1024\.\.49151[\s\S]*at least 30s/,
+        );
     });
 
     it("flags what breaks the tunnel", () => {
@@ -134,14 +140,20 @@ describe("konnectivity agent builders (pure)", () => {
     });
 
     it("keeps one agent through disruptions and lets the apiserver's kubelet client use the kubelet API", async () => {
-        assert.strictEqual((await plain(agentPodDisruptionBudget().spec))!.minAvailable, 1);
-        const role = kubeletApiClusterRole();
-        assert.strictEqual((await plain(role.metadata))!.name, "system:kube-apiserver-to-kubelet");
-        const rules = (await plain(role.rules))! as Array<{ resources: string[] }>;
-        assert.ok(
-            ["nodes/proxy", "nodes/log", "nodes/stats", "nodes/metrics"].every((r) => rules[0].resources.includes(r)),
+        const two = (await plain(agentPodDisruptionBudget(2).spec))!;
+        assert.deepStrictEqual([two.minAvailable, two.maxUnavailable], [1, undefined]);
+        const one = (await plain(agentPodDisruptionBudget(1).spec))!;
+        assert.deepStrictEqual(
+            [one.minAvailable, one.maxUnavailable],
+            [undefined, 1],
+            "a lone agent must not block drains",
         );
         const binding = kubeletApiClusterRoleBinding("kube-apiserver-kubelet-client");
+        assert.deepStrictEqual(await plain(binding.roleRef), {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "ClusterRole",
+            name: "system:kubelet-api-admin",
+        });
         assert.deepStrictEqual(await plain(binding.subjects), [
             { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "kube-apiserver-kubelet-client" },
         ]);

@@ -133,10 +133,9 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
         assert.deepStrictEqual(at(binding.inputs, "subjects"), [
             { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user },
         ]);
-        const role = one(run.resources, K.clusterRole, "dev-user-cluster-kubelet-api");
-        assert.strictEqual(at(role.inputs, "metadata.name"), "system:kube-apiserver-to-kubelet");
-        assert.strictEqual(at(binding.inputs, "roleRef.name"), "system:kube-apiserver-to-kubelet");
-        assert.ok((at(role.inputs, "rules[0].resources") as string[]).includes("nodes/proxy"));
+        // Kubernetes' own role for the kubelet API; the stack creates no role of its own.
+        assert.strictEqual(at(binding.inputs, "roleRef.name"), "system:kubelet-api-admin");
+        assert.deepStrictEqual(ofType(run.resources, K.clusterRole), []);
     });
 
     it("pairs the real certificates: agent <- server's --cluster-ca-cert, server <- agent's --ca-cert, host is a SAN", () => {

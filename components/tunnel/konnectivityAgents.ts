@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentMode } from "../config";
+import { AgentMode, defaults } from "../config";
 import { configChecksum } from "../shared/checksum";
 import {
     agentDaemonSet,
@@ -11,7 +11,6 @@ import {
     AgentCertificates,
     agentName,
     agentSecretName,
-    kubeletApiClusterRole,
     kubeletApiClusterRoleBinding,
 } from "./konnectivity";
 
@@ -50,9 +49,9 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
     constructor(name: string, args: KonnectivityAgentsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:KonnectivityAgents", name, { ...args, kubeconfig: pulumi.secret(args.kubeconfig) }, opts);
         const { certificates, proxyServerHost, proxyServerPort, image, serverCount, kubeletClientUser } = args;
-        const mode = args.mode ?? "deployment";
-        const replicas = args.replicas ?? 2;
-        const keepaliveSeconds = args.keepaliveSeconds ?? 30;
+        const mode = args.mode ?? defaults.agentMode;
+        const replicas = args.replicas ?? defaults.agentReplicas;
+        const keepaliveSeconds = args.keepaliveSeconds ?? defaults.tunnelKeepaliveSeconds;
         if (!Number.isInteger(replicas) || replicas < 1) {
             throw new Error(
                 `KonnectivityAgents ${name}: replicas must be a whole number of at least 1 (got ${replicas})`,
@@ -96,8 +95,11 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
         } else {
             new k8s.apps.v1.Deployment(name, agentDeployment(workloadArgs), mounted);
         }
-        new k8s.policy.v1.PodDisruptionBudget(name, agentPodDisruptionBudget(), inCluster);
-        new k8s.rbac.v1.ClusterRole(`${name}-kubelet-api`, kubeletApiClusterRole(), inCluster);
+        new k8s.policy.v1.PodDisruptionBudget(
+            name,
+            agentPodDisruptionBudget(mode === "daemonset" ? 2 : replicas),
+            inCluster,
+        );
         new k8s.rbac.v1.ClusterRoleBinding(
             `${name}-kubelet-api`,
             kubeletApiClusterRoleBinding(kubeletClientUser),

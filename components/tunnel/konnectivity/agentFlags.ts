@@ -38,6 +38,9 @@ export function agentFlags({ proxyServerHost, proxyServerPort, keepaliveSeconds,
         // strategy sends kubelet traffic for that node through the agent on it.
         flags.push("--agent-identifiers=ipv4=$(HOST_IP)");
     }
+    const problems = validateAgentFlags(flags);
+    if (problems.length > 0)
+        throw new Error(`konnectivity-agent flags would break the tunnel:\n  - ${problems.join("\n  - ")}`);
     return flags;
 }
 

@@ -33,44 +33,33 @@ export function agentServiceAccount(): k8s.core.v1.ServiceAccountArgs {
     };
 }
 
-/** Keeps one agent through voluntary disruptions (node drains), so the tunnel never drops to zero. */
-export function agentPodDisruptionBudget(): k8s.policy.v1.PodDisruptionBudgetArgs {
+/**
+ * Keeps one agent through voluntary disruptions (node drains), so the tunnel never drops to zero.
+ * A single agent cannot be kept and drained at once: then the budget allows one down, not none.
+ */
+export function agentPodDisruptionBudget(replicas: number): k8s.policy.v1.PodDisruptionBudgetArgs {
     return {
         metadata: { name: agentName, namespace: agentNamespace, labels: agentLabels() },
-        spec: { minAvailable: 1, selector: { matchLabels: agentSelector() } },
+        spec: {
+            ...(replicas > 1 ? { minAvailable: 1 } : { maxUnavailable: 1 }),
+            selector: { matchLabels: agentSelector() },
+        },
     };
 }
-
-/** kubeadm's name for the role that lets kube-apiserver use the kubelet API. */
-export const kubeletApiRoleName = "system:kube-apiserver-to-kubelet";
 
 /**
- * What kube-apiserver's kubelet client identity needs on the kubelet API (logs, exec, attach,
- * port-forward, proxy, stats, metrics): kubelets authorize these with SubjectAccessReviews on
- * the `nodes/*` subresources.
+ * Kubernetes' own role for full access to the kubelet API (logs, exec, attach, port-forward,
+ * proxy, stats, metrics: the `nodes/*` subresources kubelets authorize with
+ * SubjectAccessReviews); kubeadm binds kube-apiserver's kubelet client to it as well.
  */
-export function kubeletApiClusterRole(): k8s.rbac.v1.ClusterRoleArgs {
-    return {
-        metadata: {
-            name: kubeletApiRoleName,
-            labels: { ...agentLabels(), "app.kubernetes.io/name": "kube-apiserver-to-kubelet" },
-            annotations: { "rbac.authorization.kubernetes.io/autoupdate": "true" },
-        },
-        rules: [
-            {
-                apiGroups: [""],
-                resources: ["nodes/proxy", "nodes/stats", "nodes/log", "nodes/spec", "nodes/metrics"],
-                verbs: ["*"],
-            },
-        ],
-    };
-}
+export const kubeletApiRoleName = "system:kubelet-api-admin";
+export const kubeletApiBindingName = "gks:kube-apiserver-to-kubelet";
 
 /** Binds the kubelet API role to the user in the apiserver's --kubelet-client-certificate. */
 export function kubeletApiClusterRoleBinding(kubeletClientUser: string): k8s.rbac.v1.ClusterRoleBindingArgs {
     return {
         metadata: {
-            name: kubeletApiRoleName,
+            name: kubeletApiBindingName,
             labels: { ...agentLabels(), "app.kubernetes.io/name": "kube-apiserver-to-kubelet" },
         },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: kubeletApiRoleName },
