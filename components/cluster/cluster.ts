@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { images, Settings } from "../config";
+import { images, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { identities, Pki } from "../pki";
@@ -32,8 +32,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly agents: KonnectivityAgents;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gks:index:Cluster", name, args, opts);
-        const { settings } = args;
+        const settings = secretSettings(args.settings);
+        super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
 
         this.controlPlaneTenant = new Tenant(

@@ -10,6 +10,7 @@ import { etcdStatefulSet } from "./etcdStatefulSet";
 import { kubeconfigYaml } from "../shared/kubeconfig";
 import { AppName, objectMeta } from "./labels";
 import { controlPlaneNamespace } from "./namespace";
+import { withSecretKeys } from "./pkiInput";
 import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
 import { schedulerDeployment, schedulerName } from "./scheduler";
 import { etcdServiceName, inSeedApiserverUrl } from "./seedNames";
@@ -63,8 +64,9 @@ export class ControlPlane extends pulumi.ComponentResource {
     public readonly inSeedApiserverUrl: pulumi.Output<string>;
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gks:index:ControlPlane", name, args, opts);
-        const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr, pki } = args;
+        const pki = withSecretKeys(args.pki);
+        super("gks:index:ControlPlane", name, { ...args, pki }, opts);
+        const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr } = args;
         const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
         const { nodePorts, tunnel, loadBalancerIdleTimeoutSeconds } = args;
         const layout: ControlPlaneLayout = { clusterName, namespace, versions };

@@ -1,5 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import type { Pki } from "../pki/pki";
-import { ControlPlanePki } from "./types";
+import { ControlPlanePki, Pem } from "./types";
 
 /** The part of a cluster's PKI that its control plane mounts (not the admin's or agents' keys). */
 export function controlPlanePki(pki: Pki): ControlPlanePki {
@@ -19,5 +20,24 @@ export function controlPlanePki(pki: Pki): ControlPlanePki {
         scheduler: c.scheduler,
         konnectivityServer: c.konnectivityServer,
         serviceAccount: pki.serviceAccountKey,
+    };
+}
+
+/** The same PKI with every private key a secret and the certificates left readable. */
+export function withSecretKeys(pki: ControlPlanePki): ControlPlanePki {
+    const pem = (p: Pem): Pem => ({ ...p, keyPem: pulumi.secret(p.keyPem) });
+    return {
+        ...pki,
+        clusterCa: pem(pki.clusterCa),
+        apiserver: pem(pki.apiserver),
+        apiserverKubeletClient: pem(pki.apiserverKubeletClient),
+        apiserverEtcdClient: pem(pki.apiserverEtcdClient),
+        frontProxyClient: pem(pki.frontProxyClient),
+        etcdServer: pem(pki.etcdServer),
+        etcdPeer: pem(pki.etcdPeer),
+        controllerManager: pem(pki.controllerManager),
+        scheduler: pem(pki.scheduler),
+        konnectivityServer: pem(pki.konnectivityServer),
+        serviceAccount: { ...pki.serviceAccount, privateKeyPem: pulumi.secret(pki.serviceAccount.privateKeyPem) },
     };
 }

@@ -1,6 +1,6 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { Credentials, NetworkSettings, ProjectSettings } from "../config";
+import { Credentials, NetworkSettings, ProjectSettings, secretCredentials } from "../config";
 import { providerArgs } from "./providerArgs";
 
 export interface TenantArgs {
@@ -33,8 +33,9 @@ export class Tenant extends pulumi.ComponentResource {
     public readonly routerExternalAddress: pulumi.Output<string>;
 
     constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gks:index:Tenant", name, args, opts);
-        const { project, network, credentials, externalNetwork, dnsNameservers = [] } = args;
+        const credentials = secretCredentials(args.credentials);
+        super("gks:index:Tenant", name, { ...args, credentials }, opts);
+        const { project, network, externalNetwork, dnsNameservers = [] } = args;
 
         if (project.kind === "create") {
             // Only a project-creating tenant needs a provider outside the project.

@@ -47,7 +47,16 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
     public readonly tunnels: pulumi.Output<number | string>;
 
     constructor(name: string, args: KonnectivityAgentsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gks:index:KonnectivityAgents", name, { ...args, kubeconfig: pulumi.secret(args.kubeconfig) }, opts);
+        super(
+            "gks:index:KonnectivityAgents",
+            name,
+            {
+                ...args,
+                kubeconfig: pulumi.secret(args.kubeconfig),
+                certificates: { ...args.certificates, keyPem: pulumi.secret(args.certificates.keyPem) },
+            },
+            opts,
+        );
         const { certificates, proxyServerHost, proxyServerPort, image, serverCount, kubeletClientUser } = args;
         const mode = args.mode ?? defaults.agentMode;
         const replicas = args.replicas ?? defaults.agentReplicas;
