@@ -4,6 +4,7 @@ import { identities, LeafName, pkiSpecs, PkiSpecArgs } from "../components/pki/c
 const args: PkiSpecArgs = {
     clusterName: "dev",
     publicAddress: "203.0.113.10",
+    tunnelAddress: "203.0.113.20",
     serviceCidr: "10.240.16.0/20",
     clusterDomain: "example.internal",
     seedNamespace: "cluster-dev",
@@ -64,7 +65,7 @@ describe("certificate specs", () => {
     it("konnectivity: a serving certificate for the address agents dial, a client certificate from the same CA", () => {
         const server = leaves.konnectivityServer;
         const agent = leaves.konnectivityAgent;
-        assert.deepStrictEqual(server.ipAddresses, [args.publicAddress]);
+        assert.deepStrictEqual(server.ipAddresses, [args.tunnelAddress]);
         assert.deepStrictEqual(server.allowedUses, ["digital_signature", "server_auth"]);
         assert.deepStrictEqual(agent.allowedUses, ["digital_signature", "client_auth"]);
         assert.strictEqual(server.ca, "konnectivity");

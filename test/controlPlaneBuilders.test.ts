@@ -7,10 +7,10 @@ import { configChecksum } from "../components/shared/checksum";
 import { etcdFlags } from "../components/controlplane/etcdStatefulSet";
 import { kubeconfigYaml } from "../components/shared/kubeconfig";
 import { etcdQuorum } from "../components/controlplane/podDisruptionBudgets";
-import { apiserverTunnel, egressSelectorFileName, konnectivityUdsName } from "../components/controlplane/tunnel";
+import { apiserverTunnel, konnectivityUdsName } from "../components/controlplane/tunnel";
 import { KonnectivityTunnelOptions } from "../components/controlplane/tunnel/konnectivity";
 import { ControlPlaneLayout } from "../components/controlplane/types";
-import { parseEgressSelector } from "../components/controlplane/egressSelector";
+import { parseEgressSelector, egressSelectorDataKey } from "../components/controlplane/egressSelector";
 import { at } from "./harness";
 
 const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev", versions: versionPins("1.34") };
@@ -43,13 +43,13 @@ describe("the konnectivity tunnel part (pure)", () => {
             ["konnectivity-server"],
         );
         assert.deepStrictEqual(part.apiserverFlags, [
-            `--egress-selector-config-file=/etc/kubernetes/egress-selector/${egressSelectorFileName}`,
+            `--egress-selector-config-file=/etc/kubernetes/egress-selector/${egressSelectorDataKey}`,
         ]);
         assert.deepStrictEqual(
             part.configMaps.map((c) => Object.keys(c.data)),
-            [[egressSelectorFileName]],
+            [[egressSelectorDataKey]],
         );
-        const doc = parseEgressSelector(part.configMaps[0].data[egressSelectorFileName]).config;
+        const doc = parseEgressSelector(part.configMaps[0].data[egressSelectorDataKey]).config;
         assert.strictEqual(at(doc, "egressSelections[0].connection.transport.uds.udsName"), konnectivityUdsName);
         assert.deepStrictEqual(part.secrets, [
             {

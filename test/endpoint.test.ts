@@ -18,7 +18,7 @@ const planArgs: EndpointPlanArgs = {
     tunnels: ["konnectivity"],
     tunnelPort: 8132,
     nodePorts: { apiserver: 30443, tunnel: 30132, openvpn: 30194 },
-    provider: "amphora",
+    lbProvider: "amphora",
     idleTimeoutSeconds: 3600,
     keepaliveSeconds: 30,
     apiAllowedCidrs: ["0.0.0.0/0"],
@@ -79,7 +79,7 @@ describe("endpoint plan (pure)", () => {
 
     it("balances ROUND_ROBIN on amphora; on OVN uses SOURCE_IP_PORT, TCP monitors and warns about allowlists", () => {
         assert.ok(endpointPlan(planArgs).listeners.every((l) => l.lbMethod === "ROUND_ROBIN"));
-        const ovn = endpointPlan({ ...planArgs, provider: "ovn" });
+        const ovn = endpointPlan({ ...planArgs, lbProvider: "ovn" });
         assert.ok(ovn.listeners.every((l) => l.lbMethod === "SOURCE_IP_PORT" && l.monitor.type === "TCP"));
         assert.strictEqual(ovn.listenerAllowlists, false);
         assert.match(ovn.warnings[0], /cannot enforce listener allowlists/);
@@ -107,7 +107,7 @@ describe("endpoint plan (pure)", () => {
                 [30132, { cidr: "10.0.0.0/24" }],
             ],
         );
-        const ovn = seedNodePortRules(endpointPlan({ ...planArgs, provider: "ovn" }), "10.0.0.0/24");
+        const ovn = seedNodePortRules(endpointPlan({ ...planArgs, lbProvider: "ovn" }), "10.0.0.0/24");
         assert.deepStrictEqual(
             ovn.map((r) => [r.port, r.remote]),
             [

@@ -5,7 +5,7 @@ import { images, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { identities, Pki } from "../pki";
-import { kubeconfigYaml } from "../shared/kubeconfig";
+import { kubeconfigOutput } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 import { KonnectivityAgents } from "../tunnel";
 
@@ -58,7 +58,7 @@ export class Cluster extends pulumi.ComponentResource {
                 tunnels: [settings.tunnel.mode],
                 tunnelPort: settings.tunnel.port,
                 nodePorts: settings.seed.nodePorts,
-                provider: settings.loadBalancer.provider,
+                lbProvider: settings.loadBalancer.provider,
                 idleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
                 keepaliveSeconds: settings.tunnel.keepaliveSeconds,
                 apiAllowedCidrs: settings.loadBalancer.apiAllowedCidrs,
@@ -80,6 +80,7 @@ export class Cluster extends pulumi.ComponentResource {
             {
                 clusterName: settings.clusterName,
                 publicAddress,
+                tunnelAddress: this.apiEndpoint.tunnelAddress,
                 serviceCidr: networking.serviceCidr,
                 clusterDomain: networking.clusterDomain,
                 seedNamespace: seed.namespace,
@@ -114,20 +115,14 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         const admin = this.pki.certificates.admin;
-        this.kubeconfig = pulumi.secret(
-            pulumi
-                .all([this.apiEndpoint.apiUrl, admin.caCertPem, admin.certPem, admin.keyPem])
-                .apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
-                    kubeconfigYaml({
-                        clusterName: name,
-                        server,
-                        caCertPem,
-                        user: `${name}-admin`,
-                        clientCertPem,
-                        clientKeyPem,
-                    }),
-                ),
-        );
+        this.kubeconfig = kubeconfigOutput({
+            clusterName: name,
+            server: this.apiEndpoint.apiUrl,
+            caCertPem: admin.caCertPem,
+            user: `${name}-admin`,
+            clientCertPem: admin.certPem,
+            clientKeyPem: admin.keyPem,
+        });
 
         const agent = this.pki.certificates.konnectivityAgent;
         this.agents = new KonnectivityAgents(

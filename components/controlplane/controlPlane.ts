@@ -7,7 +7,7 @@ import { apiserverFlags } from "./apiserverFlags";
 import { configChecksum } from "../shared/checksum";
 import { controllerManagerDeployment, controllerManagerName } from "./controllerManager";
 import { etcdStatefulSet } from "./etcdStatefulSet";
-import { kubeconfigYaml } from "../shared/kubeconfig";
+import { kubeconfigOutput } from "../shared/kubeconfig";
 import { AppName, objectMeta } from "./labels";
 import { controlPlaneNamespace } from "./namespace";
 import { withSecretKeys } from "./pkiInput";
@@ -163,20 +163,14 @@ export class ControlPlane extends pulumi.ComponentResource {
 
         // controller-manager and scheduler, each with a kubeconfig for the in-seed apiserver
         const kubeconfig = (user: string, cert: Pem) =>
-            pulumi.secret(
-                pulumi
-                    .all([pki.clusterCa.certPem, cert.certPem, cert.keyPem])
-                    .apply(([caCertPem, clientCertPem, clientKeyPem]) =>
-                        kubeconfigYaml({
-                            clusterName,
-                            server: apiserverUrl,
-                            caCertPem,
-                            user,
-                            clientCertPem,
-                            clientKeyPem,
-                        }),
-                    ),
-            );
+            kubeconfigOutput({
+                clusterName,
+                server: apiserverUrl,
+                caCertPem: pki.clusterCa.certPem,
+                user,
+                clientCertPem: cert.certPem,
+                clientKeyPem: cert.keyPem,
+            });
         const cmFiles = [
             controllerManagerSecret(pki, kubeconfig(identities.controllerManager.commonName, pki.controllerManager)),
         ];

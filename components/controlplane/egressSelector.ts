@@ -27,6 +27,9 @@ export interface EgressSelectorConfiguration {
 
 export const egressSelectorApiVersion = "apiserver.k8s.io/v1beta1";
 
+/** The ConfigMap data key (and mounted file name) that holds the configuration; the offline render and the policies look for it. */
+export const egressSelectorDataKey = "egress-selector-configuration.yaml";
+
 /**
  * The configuration this project runs: the `cluster` egress (kubelet logs/exec/attach/
  * port-forward, proxy subresources, aggregated APIs, Service-referenced webhooks) goes over

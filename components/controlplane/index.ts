@@ -4,5 +4,4 @@ export { controlPlanePki } from "./pkiInput";
 export * from "./egressSelector";
 export * from "./konnectivityServerFlags";
 export * from "./seedNames";
-export { ApiserverTunnel, apiserverTunnel, egressSelectorFileName, konnectivityUdsName } from "./tunnel";
-export { checksumAnnotation, configChecksum } from "../shared/checksum";
+export { ApiserverTunnel, apiserverTunnel, konnectivityUdsName } from "./tunnel";

@@ -47,7 +47,7 @@ export class ApiEndpoint extends pulumi.ComponentResource {
                 name,
                 description: "gks: public API and tunnel endpoint",
                 vipSubnetId: subnetId,
-                loadbalancerProvider: args.provider,
+                loadbalancerProvider: args.lbProvider,
             },
             { parent: this },
         );

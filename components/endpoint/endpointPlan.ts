@@ -43,7 +43,8 @@ export interface EndpointPlanArgs {
     /** The konnectivity agent port, on the LB and on each server. */
     readonly tunnelPort: number;
     readonly nodePorts: NodePorts;
-    readonly provider: LoadBalancerProvider;
+    /** The Octavia provider driver (not a Pulumi provider). */
+    readonly lbProvider: LoadBalancerProvider;
     readonly idleTimeoutSeconds: number;
     readonly keepaliveSeconds: number;
     readonly apiAllowedCidrs: readonly string[];
@@ -69,7 +70,7 @@ export interface EndpointPlanArgs {
  *   /readyz fails until an agent is connected, which would keep the first agent out.
  */
 export function endpointPlan(args: EndpointPlanArgs): EndpointPlan {
-    const { tunnels, tunnelPort, nodePorts, provider, idleTimeoutSeconds, keepaliveSeconds } = args;
+    const { tunnels, tunnelPort, nodePorts, lbProvider, idleTimeoutSeconds, keepaliveSeconds } = args;
     if (keepaliveSeconds >= idleTimeoutSeconds) {
         throw new Error(
             `endpointPlan: keepaliveSeconds (${keepaliveSeconds}) must be shorter than idleTimeoutSeconds (${idleTimeoutSeconds}), or the load balancer cuts idle tunnels`,
@@ -78,7 +79,7 @@ export function endpointPlan(args: EndpointPlanArgs): EndpointPlan {
     if (args.seedNodeAddresses.length === 0) {
         throw new Error("endpointPlan: seedNodeAddresses is empty; the pools need the seed nodes as members");
     }
-    const ovn = provider === "ovn";
+    const ovn = lbProvider === "ovn";
     const idleMs = idleTimeoutSeconds * 1000;
     const tcpMonitor: MonitorPlan = { type: "TCP", delay: 10, timeout: 5, maxRetries: 3, maxRetriesDown: 3 };
 

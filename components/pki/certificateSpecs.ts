@@ -73,6 +73,8 @@ export interface PkiSpecArgs {
     readonly clusterName: string;
     /** The API endpoint's floating IP: clients' and agents' destination, so a SAN of both servers. */
     readonly publicAddress: pulumi.Input<string>;
+    /** The host konnectivity agents dial (their TLS server name). */
+    readonly tunnelAddress: pulumi.Input<string>;
     readonly serviceCidr: string;
     /** The user cluster's DNS domain (`kubernetes.default.svc.<clusterDomain>`). */
     readonly clusterDomain: string;
@@ -131,7 +133,15 @@ function etcdDnsNames(namespace: string, replicas: number): string[] {
  * Pki component turns each entry into tls resources named `resourceName`.
  */
 export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
-    const { clusterName: c, publicAddress, serviceCidr, clusterDomain, seedNamespace: ns, etcdReplicas } = args;
+    const {
+        clusterName: c,
+        publicAddress,
+        tunnelAddress,
+        serviceCidr,
+        clusterDomain,
+        seedNamespace: ns,
+        etcdReplicas,
+    } = args;
     const caLife: Lifetime = { validityPeriodHours: args.caValidityHours, earlyRenewalHours: args.earlyRenewalHours };
     const life: Lifetime = { validityPeriodHours: args.certValidityHours, earlyRenewalHours: args.earlyRenewalHours };
     const ca = (resourceName: string, commonName: string): CaSpec => ({
@@ -196,7 +206,7 @@ export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
                 subject: { commonName: "konnectivity-server" },
                 dnsNames: [],
                 // The agents dial the public address and use it as the TLS server name.
-                ipAddresses: [publicAddress],
+                ipAddresses: [tunnelAddress],
                 allowedUses: serverUses,
                 ...life,
             },

@@ -24,6 +24,8 @@ export interface PkiArgs {
     clusterName: string;
     /** The API endpoint's floating IP, which clients and konnectivity agents dial. */
     publicAddress: pulumi.Input<string>;
+    /** The host konnectivity agents dial: the konnectivity serving certificate's SAN. */
+    tunnelAddress: pulumi.Input<string>;
     serviceCidr: string;
     clusterDomain: string;
     /** The control plane's namespace in the seed (its Service names are SANs). */
@@ -46,11 +48,13 @@ export class Pki extends pulumi.ComponentResource {
 
     constructor(name: string, args: PkiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:Pki", name, args, opts);
-        const { clusterName, publicAddress, serviceCidr, clusterDomain, seedNamespace, etcdReplicas } = args;
+        const { clusterName, publicAddress, tunnelAddress, serviceCidr, clusterDomain, seedNamespace, etcdReplicas } =
+            args;
         const { caValidityHours, certValidityHours, earlyRenewalHours } = args;
         const specs = pkiSpecs({
             clusterName,
             publicAddress,
+            tunnelAddress,
             serviceCidr,
             clusterDomain,
             seedNamespace,

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 
 export interface ClientKubeconfig {
@@ -28,4 +29,29 @@ export function kubeconfigYaml(k: ClientKubeconfig): string {
         contexts: [{ name: k.clusterName, context: { cluster: k.clusterName, user: k.user } }],
         "current-context": k.clusterName,
     });
+}
+
+/** The same kubeconfig from Outputs, as a secret. */
+export function kubeconfigOutput(k: {
+    readonly clusterName: string;
+    readonly server: pulumi.Input<string>;
+    readonly caCertPem: pulumi.Input<string>;
+    readonly user: string;
+    readonly clientCertPem: pulumi.Input<string>;
+    readonly clientKeyPem: pulumi.Input<string>;
+}): pulumi.Output<string> {
+    return pulumi.secret(
+        pulumi
+            .all([k.server, k.caCertPem, k.clientCertPem, k.clientKeyPem])
+            .apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
+                kubeconfigYaml({
+                    clusterName: k.clusterName,
+                    server,
+                    caCertPem,
+                    user: k.user,
+                    clientCertPem,
+                    clientKeyPem,
+                }),
+            ),
+    );
 }

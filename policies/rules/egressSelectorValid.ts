@@ -1,4 +1,8 @@
-import { parseEgressSelector, validateEgressSelector } from "../../components/controlplane/egressSelector";
+import {
+    parseEgressSelector,
+    validateEgressSelector,
+    egressSelectorDataKey,
+} from "../../components/controlplane/egressSelector";
 import { get, isRecord, isUnknown, list, or, Tri } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
 import { dependsOn, objectName, ofType, Resource, sameNamespace, types } from "../lib/resources";
@@ -14,7 +18,6 @@ import {
 } from "../lib/workloads";
 
 /** The ConfigMap key the program stores kube-apiserver's egress selector configuration under. */
-export const egressSelectorKey = "egress-selector-configuration.yaml";
 
 /** The unix socket the `cluster` egress goes to, and the konnectivity-server --mode that speaks its protocol. */
 export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" | "http-connect" } | undefined {
@@ -71,15 +74,15 @@ export const egressSelectorValid = stackPolicy({
         const configMaps = ofType(resources, types.configMap).filter((cm) => {
             const data = get(cm.props, "data");
             if (isUnknown(data)) report.unknown(data);
-            return isRecord(data) && egressSelectorKey in data;
+            return isRecord(data) && egressSelectorDataKey in data;
         });
         if (configMaps.length === 0) {
-            report.notApplicable(`the stack has no ConfigMap with ${egressSelectorKey}`);
+            report.notApplicable(`the stack has no ConfigMap with ${egressSelectorDataKey}`);
             return;
         }
 
         for (const cm of configMaps) {
-            const text = get(cm.props, "data", egressSelectorKey);
+            const text = get(cm.props, "data", egressSelectorDataKey);
             if (isUnknown(text)) {
                 report.unknown(text);
                 continue;
@@ -88,7 +91,7 @@ export const egressSelectorValid = stackPolicy({
             const problems = parsed.problems.length > 0 ? parsed.problems : validateEgressSelector(parsed.config);
             if (problems.length > 0) {
                 report.violation(
-                    `ConfigMap ${cm.name}: ${egressSelectorKey} would stop kube-apiserver from starting:\n  - ${problems.join("\n  - ")}\n` +
+                    `ConfigMap ${cm.name}: ${egressSelectorDataKey} would stop kube-apiserver from starting:\n  - ${problems.join("\n  - ")}\n` +
                         "Generate it with egressSelectorYaml(konnectivityEgressSelector(udsName)).",
                     cm.urn,
                 );

@@ -1,9 +1,10 @@
-import { parseEgressSelector, validateEgressSelector } from "../../components/controlplane/egressSelector";
+import {
+    parseEgressSelector,
+    validateEgressSelector,
+    egressSelectorDataKey,
+} from "../../components/controlplane/egressSelector";
 import { RecordedResource } from "../../test/harness/recorder";
 import { kubernetesKind } from "./manifests";
-
-/** The ConfigMap data key that holds the file kube-apiserver reads (contract with the control plane). */
-export const egressSelectorDataKey = "egress-selector-configuration.yaml";
 
 export interface EgressSelectorFile {
     /** The ConfigMap it comes from. */

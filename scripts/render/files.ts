@@ -30,7 +30,7 @@ export interface Rendering {
     readonly hasTls: boolean;
 }
 
-export const egressSelectorFileName = "egress-selector.yaml";
+export const egressSelectorOutputFile = "egress-selector.yaml";
 
 /** A resource as resources.json lists it: ids are what other resources' inputs refer to. */
 export function resourceRecord(r: RecordedResource, showSecrets: boolean) {
@@ -80,7 +80,7 @@ export function renderFiles(resources: readonly RecordedResource[], context: Ren
     const egressSelector =
         egressSelectors.find((e) => manifestOf(e.source, clusterName, false)?.target === seedFolder) ??
         egressSelectors[0];
-    if (egressSelector) files.push({ path: egressSelectorFileName, content: egressSelector.content });
+    if (egressSelector) files.push({ path: egressSelectorOutputFile, content: egressSelector.content });
 
     const hasTls = resources.some((r) => r.type.startsWith("tls:"));
     const pki = showSecrets ? pkiFiles(resources) : [];

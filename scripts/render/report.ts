@@ -1,8 +1,8 @@
 import { at } from "../../test/harness/find";
 import { RecordedResource } from "../../test/harness/recorder";
 import { StandIn } from "../../test/harness/standIns";
-import { egressSelectorDataKey } from "./egress";
-import { egressSelectorFileName, RenderContext, Rendering } from "./files";
+import { egressSelectorDataKey } from "../../components/controlplane/egressSelector";
+import { egressSelectorOutputFile, RenderContext, Rendering } from "./files";
 import { kubernetesKind } from "./manifests";
 import { keyProperties } from "./properties";
 import { inputsOf } from "./redact";
@@ -48,7 +48,7 @@ export function reportLines(
     if (egress === undefined) {
         lines.push(`Egress selector: none yet (no ConfigMap holds ${egressSelectorDataKey}); nothing written for it`);
     } else {
-        lines.push(`Egress selector: ${egressSelectorFileName} from ConfigMap ${egress.source.name}`);
+        lines.push(`Egress selector: ${egressSelectorOutputFile} from ConfigMap ${egress.source.name}`);
         if (rendering.egressSelectors.length > 1) {
             lines.push(
                 `  (${rendering.egressSelectors.length} ConfigMaps hold one: ${rendering.egressSelectors.map((e) => e.source.name).join(", ")})`,

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { egressSelectorDataKey, egressSelectorFiles } from "../../scripts/render/egress";
+import { egressSelectorDataKey } from "../../components/controlplane/egressSelector";
+import { egressSelectorFiles } from "../../scripts/render/egress";
 import { recorded, syntheticEgressSelector, syntheticStack } from "./synthetic";
 
 describe("render: the egress selector file", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { egressSelectorFileName, RenderedFile, renderFiles } from "../../scripts/render/files";
+import { egressSelectorOutputFile, RenderedFile, renderFiles } from "../../scripts/render/files";
 import { RecordedResource } from "../harness";
 import { assertManifestsApplyable } from "./checks";
 import { syntheticEgressSelector, syntheticPki, syntheticStack } from "./synthetic";
@@ -47,10 +47,10 @@ describe("render: the files of a render (synthetic stack)", () => {
             "seed/service-cluster-dev-kube-apiserver.yaml",
             "user-cluster/deployment-kube-system-konnectivity-agent.yaml",
             "user-cluster/serviceaccount-kube-system-dev-konnectivity-agent.yaml",
-            egressSelectorFileName,
+            egressSelectorOutputFile,
         ]);
         assert.strictEqual(assertManifestsApplyable(rendering.files), 7);
-        assert.strictEqual(content(rendering.files, egressSelectorFileName), syntheticEgressSelector);
+        assert.strictEqual(content(rendering.files, egressSelectorOutputFile), syntheticEgressSelector);
         assert.ok(rendering.hasTls);
         assert.deepStrictEqual(rendering.pki, []);
     });

@@ -1,7 +1,7 @@
 import { images, konnectivityAdminPort, konnectivityHealthPort } from "../../config";
 import type * as pulumi from "@pulumi/pulumi";
 import type { NodePorts, Settings } from "../../config";
-import { egressSelectorYaml, konnectivityEgressSelector } from "../egressSelector";
+import { egressSelectorYaml, konnectivityEgressSelector, egressSelectorDataKey } from "../egressSelector";
 import { konnectivityServerFlags, ProxyStrategy } from "../konnectivityServerFlags";
 import { objectMeta, selectorLabels } from "../labels";
 import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../secrets";
@@ -9,8 +9,6 @@ import { containerSecurityContext } from "../security";
 import { ControlPlaneLayout, ServiceArgs } from "../types";
 import { ApiserverTunnel } from "./types";
 
-/** The data key of the egress selector ConfigMap; the offline render and the policies read it. */
-export const egressSelectorFileName = "egress-selector-configuration.yaml";
 export const konnectivityServerContainerName = "konnectivity-server";
 export { konnectivityAdminPort, konnectivityHealthPort };
 
@@ -102,11 +100,11 @@ export function konnectivityTunnel(o: KonnectivityTunnelOptions): ApiserverTunne
         ],
         volumes: [{ name: socketDir.volume, emptyDir: {} }, secretVolume(tls), configMapVolume(egress)],
         apiserverVolumeMounts: [socketMount, volumeMount(egress)],
-        apiserverFlags: [`--egress-selector-config-file=${file(egress, egressSelectorFileName)}`],
+        apiserverFlags: [`--egress-selector-config-file=${file(egress, egressSelectorDataKey)}`],
         configMaps: [
             {
                 name: egress.source,
-                data: { [egressSelectorFileName]: egressSelectorYaml(konnectivityEgressSelector(konnectivityUdsName)) },
+                data: { [egressSelectorDataKey]: egressSelectorYaml(konnectivityEgressSelector(konnectivityUdsName)) },
             },
         ],
         secrets: [
