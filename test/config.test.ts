@@ -183,6 +183,15 @@ describe("config validation", () => {
         assert.doesNotMatch(String(run.error?.message), /hunter2/);
     });
 
+    it("reports a missing secret together with schema problems", async () => {
+        const run = await runProgram(devConfig({ workerCredentialSecret: undefined, apiserverReplicas: 0 }));
+        const keys = configProblems(run).map((p) => p.key);
+        assert.ok(
+            keys.includes("gks-cluster:workerCredentialSecret") && keys.includes("gks-cluster:apiserverReplicas"),
+            keys.join(),
+        );
+    });
+
     it("accepts the dev stack", async () => {
         const run = await devRun();
         assert.strictEqual(run.error, undefined);

@@ -134,8 +134,14 @@ export function requiredSecretKeys(
     ];
 }
 
-/** The secrets a configuration needs, by which tenant credentials it uses. */
-function secretProblems(raw: RawConfig, present: (key: string) => boolean): ConfigProblem[] {
+/**
+ * The secrets a configuration needs, by which tenant credentials it uses. Works on the tenants as
+ * read, valid or not, so that a missing secret is reported together with every other problem.
+ */
+function secretProblems(
+    raw: Parameters<typeof requiredSecretKeys>[0],
+    present: (key: string) => boolean,
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     if (!present("seedKubeconfig")) {
         problems.push({
@@ -147,12 +153,12 @@ function secretProblems(raw: RawConfig, present: (key: string) => boolean): Conf
     }
     const required = requiredSecretKeys(raw);
     for (const [tenant, secretKey] of tenantSecrets) {
-        const creds = raw[tenant].credentials;
+        const creds = raw[tenant]?.credentials;
         if (required.includes(secretKey) && !present(secretKey)) {
             problems.push({
                 key: keyOf([secretKey]),
                 value: undefined,
-                message: `is required by ${tenant}.credentials: the ${creds.userName !== undefined ? "password" : "application credential secret"} (pulumi config set --secret ${secretKey})`,
+                message: `is required by ${tenant}.credentials: the ${creds?.userName !== undefined ? "password" : "application credential secret"} (pulumi config set --secret ${secretKey})`,
             });
         }
     }
@@ -229,7 +235,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(configNam
     const parsed = rawConfigSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) problems.push(...zodProblems(parsed.error, raw));
     const present = (key: string) => config.get(key) !== undefined;
-    if (parsed.success) problems.push(...secretProblems(parsed.data, present));
+    problems.push(...secretProblems(raw as Parameters<typeof requiredSecretKeys>[0], present));
     if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
     const c = parsed.data;

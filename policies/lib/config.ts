@@ -1,4 +1,6 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
+import { defaults as stackDefaults } from "../../components/config/defaults";
+import { apiserverPort } from "../../components/config/ports";
 
 /**
  * The pack's configuration. CrossGuard configures each policy separately (`--policy-pack-config`
@@ -19,10 +21,11 @@ export interface PackConfig {
     minReplicas: number;
 }
 
+/** The program's own defaults, so that a default stack needs no pack configuration. */
 export const defaults: PackConfig = {
-    tunnelPort: 8132,
-    apiPort: 6443,
-    keepaliveSeconds: 30,
+    tunnelPort: stackDefaults.tunnelPort,
+    apiPort: apiserverPort,
+    keepaliveSeconds: stackDefaults.tunnelKeepaliveSeconds,
     allowedPorts: [22],
     minReplicas: 2,
 };
