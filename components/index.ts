@@ -8,3 +8,5 @@ export * from "./cluster";
 export * from "./tunnel";
 export * from "./shared/checksum";
 export * from "./shared/kubeconfig";
+export * from "./shared/identities";
+export * from "./shared/seedNames";

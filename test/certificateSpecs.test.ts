@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { identities, LeafName, pkiSpecs, PkiSpecArgs } from "../components/pki/certificateSpecs";
+import { LeafName, pkiSpecs, PkiSpecArgs } from "../components/pki/certificateSpecs";
+import { identities } from "../components/shared/identities";
 
 const args: PkiSpecArgs = {
     clusterName: "dev",

@@ -1,6 +1,6 @@
 import { apiserverPort } from "../config";
-import { identities } from "../pki/certificateSpecs";
-import { etcdClientPort, etcdMemberHosts } from "./seedNames";
+import { identities } from "../shared/identities";
+import { etcdClientPort, etcdMemberHosts } from "../shared/seedNames";
 import { file, files, mounts } from "./secrets";
 
 /**

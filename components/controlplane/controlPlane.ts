@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePorts, Settings, VersionPins } from "../config";
-import { identities } from "../pki/certificateSpecs";
+import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
 import { apiserverFlags } from "./apiserverFlags";
 import { configChecksum } from "../shared/checksum";
@@ -13,7 +13,7 @@ import { controlPlaneNamespace } from "./namespace";
 import { withSecretKeys } from "./pkiInput";
 import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
 import { schedulerDeployment, schedulerName } from "./scheduler";
-import { etcdServiceName, inSeedApiserverUrl } from "./seedNames";
+import { etcdServiceName, inSeedApiserverUrl } from "../shared/seedNames";
 import {
     apiserverPkiSecret,
     controllerManagerSecret,

@@ -2,7 +2,7 @@ import { images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { objectMeta, recommendedLabels, selectorLabels } from "./labels";
 import { healthProbes, podTemplate } from "./podTemplate";
-import { etcdClientPort, etcdMemberHost, etcdPeerPort, etcdServiceName } from "./seedNames";
+import { etcdClientPort, etcdMemberHost, etcdPeerPort, etcdServiceName } from "../shared/seedNames";
 import { file, files, mounts, secretVolume, volumeMount } from "./secrets";
 import { containerSecurityContext } from "./security";
 import { ControlPlaneLayout, StatefulSetArgs } from "./types";

@@ -3,5 +3,4 @@ export { ControlPlanePki, Pem, ControlPlaneLayout } from "./types";
 export { controlPlanePki } from "./pkiInput";
 export * from "./egressSelector";
 export * from "./konnectivityServerFlags";
-export * from "./seedNames";
 export { ApiserverTunnel, apiserverTunnel, konnectivityUdsName } from "./tunnel";

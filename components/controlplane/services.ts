@@ -1,7 +1,7 @@
 import { apiserverPort } from "../config";
 import { apiserverName } from "./apiserverDeployment";
 import { objectMeta, selectorLabels } from "./labels";
-import { etcdClientPort, etcdPeerPort, etcdServiceName } from "./seedNames";
+import { etcdClientPort, etcdPeerPort, etcdServiceName } from "../shared/seedNames";
 import { ControlPlaneLayout, ServiceArgs } from "./types";
 
 /**

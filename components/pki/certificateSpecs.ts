@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { identities } from "../shared/identities";
 import { nthIPv4Address } from "../config/cidr";
 import {
     apiserverServiceName,
@@ -6,7 +7,7 @@ import {
     etcdServiceName,
     seedClusterDomain,
     serviceDnsNames,
-} from "../controlplane/seedNames";
+} from "../shared/seedNames";
 
 /** The `allowedUses` values of @pulumi/tls this PKI issues (terraform-provider-tls common_cert.go). */
 export type KeyUse =
@@ -86,22 +87,6 @@ export interface PkiSpecArgs {
     readonly certValidityHours: number;
     readonly earlyRenewalHours: number;
 }
-
-/** The user a client certificate names, for RBAC bindings elsewhere. */
-export const identities = {
-    admin: { commonName: "kubernetes-admin", organization: "system:masters" },
-    // kubeadm's name for the same certificate: operators recognise it in audit logs. No group:
-    // the `system:` prefix is reserved for Kubernetes' own identities, and a group such as
-    // system:masters would make it cluster-admin. The tunnel/user-cluster part binds this user
-    // to the built-in ClusterRole system:kubelet-api-admin, which is all it needs.
-    kubeletClient: { commonName: "kube-apiserver-kubelet-client" },
-    controllerManager: { commonName: "system:kube-controller-manager" },
-    scheduler: { commonName: "system:kube-scheduler" },
-    etcdClient: { commonName: "kube-apiserver-etcd-client" },
-    // kube-apiserver's --requestheader-allowed-names admits exactly this name.
-    frontProxyClient: { commonName: "front-proxy-client" },
-    konnectivityAgent: { commonName: "konnectivity-agent" },
-} as const satisfies Record<string, Subject>;
 
 const caUses: readonly KeyUse[] = ["cert_signing", "crl_signing", "digital_signature"];
 // ECDSA keys sign the handshake; key_encipherment would only matter for RSA key transport.

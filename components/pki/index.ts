@@ -8,6 +8,5 @@ export {
     CaSpec,
     LeafSpec,
     KeyUse,
-    identities,
     keySpec,
 } from "./certificateSpecs";
