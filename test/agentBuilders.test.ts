@@ -82,6 +82,11 @@ describe("konnectivity agent builders (pure)", () => {
         assert.match(validateAgentFlags(without("ca-cert")).join(), /--ca-cert is required/);
         assert.match(validateAgentFlags(without("sync-forever")).join(), /--sync-forever=true is required/);
         assert.match(validateAgentFlags([...without("keepalive-time"), "--keepalive-time=10s"]).join(), /at least 30s/);
+        assert.deepStrictEqual(
+            validateAgentFlags([...without("keepalive-time"), "--keepalive-time=1m"]),
+            [],
+            "Go durations",
+        );
         assert.match(
             validateAgentFlags([...without("proxy-server-port"), "--proxy-server-port=80"]).join(),
             /1024\.\.49151/,

@@ -1,3 +1,4 @@
+import { parseGoDuration } from "../shared/goDuration";
 /**
  * konnectivity-server's command line as the sidecar of a kube-apiserver pod, and the checks it
  * must pass: the server's own (cmd/server/app/options/options.go, Validate, at the pinned
@@ -107,12 +108,10 @@ export function konnectivityServerFlags(
     return flags;
 }
 
-/** Go's time.ParseDuration for the forms a flag would use ("30s", "1m30s", "1h"); seconds. */
-export function parseGoDuration(text: string): number | undefined {
-    const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-    const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
-    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return undefined;
-    return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]], 0);
+/** A Go duration flag value in seconds (undefined when Go would reject it). */
+function durationSeconds(text: string): number | undefined {
+    const ms = parseGoDuration(text);
+    return ms === undefined ? undefined : ms / 1000;
 }
 
 function parseFlags(flags: readonly string[]): { values: Map<string, string>; problems: string[] } {
@@ -199,7 +198,7 @@ export function validateKonnectivityServerFlags(
     }
 
     const keepalive = v.get("keepalive-time");
-    const keepaliveSeconds = keepalive === undefined ? undefined : parseGoDuration(keepalive);
+    const keepaliveSeconds = keepalive === undefined ? undefined : durationSeconds(keepalive);
     if (keepalive === undefined) {
         problems.push("--keepalive-time: set it; the default (1h) outlives the load balancer's idle timeout");
     } else if (keepaliveSeconds === undefined) {
@@ -215,7 +214,7 @@ export function validateKonnectivityServerFlags(
     }
     // The frontend is the unix socket to kube-apiserver: no load balancer in between.
     const frontend = v.get("frontend-keepalive-time");
-    if (frontend !== undefined && !((parseGoDuration(frontend) ?? 0) > 0)) {
+    if (frontend !== undefined && !((durationSeconds(frontend) ?? 0) > 0)) {
         problems.push(`--frontend-keepalive-time=${frontend}: not a positive Go duration such as 30s`);
     }
 

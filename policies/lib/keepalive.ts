@@ -1,4 +1,4 @@
-import { parseGoDuration } from "./duration";
+import { parseGoDuration } from "../../components/shared/goDuration";
 import { isUnknown, Unknown } from "./known";
 import { Resource } from "./resources";
 import {

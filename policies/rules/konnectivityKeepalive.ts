@@ -1,4 +1,4 @@
-import { formatMs } from "../lib/duration";
+import { formatMs } from "../../components/shared/goDuration";
 import { keepaliveLabel, konnectivityKeepalives, minKeepaliveMs } from "../lib/keepalive";
 import { isUnknown } from "../lib/known";
 import { listenerLabel, listenersOnPorts, timeoutMs } from "../lib/octavia";

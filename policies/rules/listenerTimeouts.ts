@@ -1,4 +1,4 @@
-import { formatMs } from "../lib/duration";
+import { formatMs } from "../../components/shared/goDuration";
 import { Keepalive, keepaliveLabel, konnectivityKeepalives } from "../lib/keepalive";
 import { isUnknown } from "../lib/known";
 import { listenerLabel, listenersOnPorts, octaviaDefaultTimeoutMs } from "../lib/octavia";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { cidrWithin, reachesInternet } from "../../policies/lib/cidrs";
-import { formatMs, parseGoDuration } from "../../policies/lib/duration";
+import { formatMs, parseGoDuration } from "../../components/shared/goDuration";
 import { parseFlags, parseIntFlag } from "../../policies/lib/flags";
 import { parseImage, unpinnedReason } from "../../policies/lib/images";
 import { and, firstUnknown, get, isUnknown, list, not, or, plain, Unknown } from "../../policies/lib/known";

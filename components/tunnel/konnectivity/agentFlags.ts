@@ -1,3 +1,4 @@
+import { parseGoDuration } from "../../shared/goDuration";
 import { AgentMode } from "../../config";
 
 /** Where the agent's Secret is mounted. */
@@ -59,8 +60,8 @@ export function validateAgentFlags(flags: readonly string[]): string[] {
     const port = Number(value("proxy-server-port"));
     if (!Number.isInteger(port) || port < 1024 || port > 49151)
         problems.push(`--proxy-server-port must be in 1024..49151 (got ${value("proxy-server-port")})`);
-    const keepalive = /^(\d+)s$/.exec(value("keepalive-time") ?? "");
-    if (!keepalive || Number(keepalive[1]) < 30)
+    const keepaliveMs = parseGoDuration(value("keepalive-time") ?? "");
+    if (keepaliveMs === undefined || keepaliveMs < 30_000)
         problems.push(
             `--keepalive-time must be at least 30s, which the server enforces (got ${value("keepalive-time")})`,
         );
