@@ -6,7 +6,7 @@ const settings = loadSettings();
 const cluster = new Cluster(settings.clusterName, { settings });
 
 export const clusterName = settings.clusterName;
-export const kubernetesVersion = settings.kubernetes.kubernetes;
+export const kubernetesVersion = settings.versions.kubernetes;
 export const controlPlaneProjectId = cluster.controlPlaneTenant.projectId;
 export const controlPlaneSubnetId = cluster.controlPlaneTenant.subnetId;
 export const controlPlaneRouterAddress = cluster.controlPlaneTenant.routerExternalAddress;

@@ -102,7 +102,7 @@ export class Cluster extends pulumi.ComponentResource {
             {
                 clusterName: settings.clusterName,
                 namespace: seed.namespace,
-                versions: settings.kubernetes,
+                versions: settings.versions,
                 publicAddress,
                 serviceCidr: networking.serviceCidr,
                 podCidr: networking.podCidr,
@@ -138,7 +138,7 @@ export class Cluster extends pulumi.ComponentResource {
                 },
                 proxyServerHost: this.apiEndpoint.tunnelAddress,
                 proxyServerPort: settings.tunnel.port,
-                image: images(settings.kubernetes)["konnectivity-agent"],
+                image: images(settings.versions)["konnectivity-agent"],
                 mode: settings.tunnel.agentMode,
                 replicas: settings.tunnel.agentReplicas,
                 serverCount: controlPlane.apiserverReplicas,

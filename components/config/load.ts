@@ -242,7 +242,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(configNam
     const secret = (key: SecretKey) => (present(key) ? config.requireSecret(key) : undefined);
     return {
         clusterName: c.clusterName,
-        kubernetes: versionPins(c.kubernetesVersion),
+        versions: versionPins(c.kubernetesVersion),
         externalNetwork: c.externalNetwork,
         tenants: {
             controlPlane: tenantOf(

@@ -69,7 +69,8 @@ export interface NodePorts {
 /** The validated stack configuration, defaults applied. Builders and components read only this. */
 export interface Settings {
     readonly clusterName: string;
-    readonly kubernetes: VersionPins;
+    /** The Kubernetes minor and every version it pins (images). */
+    readonly versions: VersionPins;
     readonly externalNetwork: string;
     readonly tenants: { readonly controlPlane: TenantSettings; readonly worker: TenantSettings };
     readonly networking: {
