@@ -72,7 +72,7 @@ export interface PkiSpecs {
 
 export interface PkiSpecArgs {
     readonly clusterName: string;
-    /** The API endpoint's floating IP: clients' and agents' destination, so a SAN of both servers. */
+    /** The API endpoint's floating IP: the apiserver serving certificate's SAN. */
     readonly publicAddress: pulumi.Input<string>;
     /** The host konnectivity agents dial (their TLS server name). */
     readonly tunnelAddress: pulumi.Input<string>;
