@@ -12,7 +12,7 @@ import {
 import { checksumAnnotation } from "../components/shared/checksum";
 
 const args: AgentWorkloadArgs = {
-    image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0",
+    image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.36.0",
     mode: "deployment",
     replicas: 2,
     proxyServerHost: "203.0.113.10",
@@ -133,7 +133,7 @@ describe("konnectivity agent builders (pure)", () => {
         assert.strictEqual((container.readinessProbe as { httpGet: { path: string } }).httpGet.path, "/readyz");
         const flags = await plain(container.args as pulumi.Input<string[]>);
         assert.deepStrictEqual(validateAgentFlags(flags), []);
-        assert.strictEqual(container.image, "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0");
+        assert.strictEqual(container.image, "registry.k8s.io/kas-network-proxy/proxy-agent:v0.36.0");
     });
 
     it("runs one agent per node in DaemonSet mode, tolerating every taint", async () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { X509Certificate } from "crypto";
 import { parse } from "yaml";
 import { configChecksum } from "../components/shared/checksum";
+import { versionPins } from "../components/config";
 import { validateAgentFlags } from "../components/tunnel/konnectivity";
 import { devConfig, devRun } from "./fixtures";
 import {
@@ -87,7 +88,10 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
     it("runs two hardened, critical, spread agents with mTLS, sync-forever, a 30 s keepalive and a localhost admin port", () => {
         assert.strictEqual(at(agents.inputs, "metadata.namespace"), "kube-system");
         assert.strictEqual(at(agents.inputs, "spec.replicas"), 2);
-        assert.strictEqual(agent.image, "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0");
+        assert.strictEqual(
+            agent.image,
+            `registry.k8s.io/kas-network-proxy/proxy-agent:${versionPins("1.36").konnectivity}`,
+        );
         assert.deepStrictEqual(validateAgentFlags(agent.args), []);
         assert.strictEqual(flag(agent, "proxy-server-host"), run.outputs.tunnelAddress);
         assert.strictEqual(flag(agent, "proxy-server-port"), "8132");

@@ -29,7 +29,7 @@ const T = {
     seedProvider: "pulumi:providers:kubernetes",
     controlPlane: "gks:index:ControlPlane",
 };
-const pins = versionPins("1.34");
+const pins = versionPins("1.36");
 
 interface Container {
     name: string;
@@ -396,7 +396,7 @@ describe("control plane settings", () => {
     it("follow the stack config: replicas, NodePorts, storage class, Kubernetes version", async () => {
         const run = await runProgram(
             devConfig({
-                kubernetesVersion: "1.33",
+                kubernetesVersion: "1.35",
                 apiserverReplicas: 3,
                 etcdReplicas: 5,
                 etcdStorageClass: "fast",
@@ -413,11 +413,11 @@ describe("control plane settings", () => {
         assert.strictEqual(flag(server, "proxy-strategies"), "destHost,default");
         assert.strictEqual(
             container(api, "kube-apiserver").image,
-            `registry.k8s.io/kube-apiserver:${versionPins("1.33").kubernetes}`,
+            `registry.k8s.io/kube-apiserver:${versionPins("1.35").kubernetes}`,
         );
         assert.strictEqual(
             server.image,
-            `registry.k8s.io/kas-network-proxy/proxy-server:${versionPins("1.33").konnectivity}`,
+            `registry.k8s.io/kas-network-proxy/proxy-server:${versionPins("1.35").konnectivity}`,
         );
         assert.strictEqual(at(one(run.resources, T.service, "dev-apiserver").inputs, "spec.ports[0].nodePort"), 31443);
         assert.strictEqual(

@@ -13,7 +13,7 @@ import { ControlPlaneLayout } from "../components/controlplane/types";
 import { parseEgressSelector, egressSelectorDataKey } from "../components/controlplane/egressSelector";
 import { at } from "./harness";
 
-const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev", versions: versionPins("1.34") };
+const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev", versions: versionPins("1.36") };
 const tunnel: Settings["tunnel"] = {
     mode: "konnectivity",
     port: 8132,
@@ -152,13 +152,20 @@ describe("control-plane helpers (pure)", () => {
 });
 
 describe("version pins", () => {
-    it("cover 1.33 and 1.34, each with the apiserver-network-proxy of the same minor and kubeadm's etcd", () => {
-        assert.deepStrictEqual([...supportedKubernetesVersions], ["1.33", "1.34"]);
+    it("cover the three newest minors, oldest first, each with kubeadm's etcd and an ANP of its minor or the one before", () => {
+        assert.deepStrictEqual([...supportedKubernetesVersions], ["1.35", "1.36", "1.37"]);
+        let previousEtcd = [0, 0, 0];
         for (const minor of supportedKubernetesVersions) {
             const p = versionPins(minor);
-            assert.ok(p.kubernetes.startsWith(`v${minor}.`), p.kubernetes);
-            assert.ok(p.konnectivity.startsWith(`v0.${minor.split(".")[1]}.`), p.konnectivity);
-            assert.match(p.etcd, /^3\.\d+\.\d+-\d+$/);
+            assert.match(p.kubernetes, new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`));
+            const anpMinor = Number(/^v0\.(\d+)\.\d+$/.exec(p.konnectivity)?.[1]);
+            const k8sMinor = Number(minor.split(".")[1]);
+            assert.ok(anpMinor === k8sMinor || anpMinor === k8sMinor - 1, `${minor}: ${p.konnectivity}`);
+            const etcd = /^(\d+)\.(\d+)\.(\d+)-\d+$/.exec(p.etcd)?.slice(1).map(Number);
+            assert.ok(etcd, p.etcd);
+            // An upgrade moves etcd forward or keeps it, never back.
+            assert.ok(etcd.join(".").localeCompare(previousEtcd.join("."), undefined, { numeric: true }) >= 0, p.etcd);
+            previousEtcd = etcd;
         }
     });
 });

@@ -3,7 +3,7 @@
  * (a test keeps the two equal) and the README documents them.
  */
 export const defaults = {
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.36",
     tunnelMode: "konnectivity",
     externalNetwork: "public",
     apiserverReplicas: 2,

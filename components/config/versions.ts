@@ -1,33 +1,40 @@
 /**
  * The Kubernetes versions this program can run, and the images each one pins.
  *
- * Every image comes from registry.k8s.io. The konnectivity images follow the
- * apiserver-network-proxy rule "ANP 0.Y pairs with Kubernetes 1.Y" (ANP README, since 0.28),
- * and etcd is the version kubeadm pins for that Kubernetes minor at the pinned release
- * (cmd/kubeadm/app/constants/constants.go, DefaultEtcdVersion / SupportedEtcdVersion).
- *
- * Checked: v1.33.5 and v1.34.1 are releases (CHANGELOG-1.33.md, CHANGELOG-1.34.md); kubeadm
- * shipped etcd 3.5.21-0 for 1.33 (release-1.33 stayed there until the 3.5.24 backport of
- * Nov 2025, after v1.33.5) and 3.6.4-0 for 1.34 (etcd 3.6.5 was released after v1.34.1);
- * tags v0.33.1 and v0.34.0 exist in kubernetes-sigs/apiserver-network-proxy with identical
- * server flag sets. A newer patch release must move its etcd pin with kubeadm's.
+ * Every image comes from registry.k8s.io. Each pin was verified on 2026-12-01 (the e2e suite
+ * builds exactly these versions from the Go module proxy, so a pin the proxy does not serve
+ * fails that build by name):
+ * - kubernetes: the newest patch of the minor that the module proxy serves
+ *   (`go list -m k8s.io/kubernetes@vX.Y.Z`): v1.35.8 (v1.35.7 is not served), v1.36.5, v1.37.2;
+ *   v1.38 has only a beta.
+ * - etcd: kubeadm's pin at that tag, `DefaultEtcdVersion` in cmd/kubeadm/app/constants/constants.go
+ *   (v1.35.8: 3.6.6-0, v1.36.5: 3.6.8-0, v1.37.2: 3.7.0-0).
+ * - konnectivity (apiserver-network-proxy): "ANP 0.Y pairs with Kubernetes 1.Y" (ANP README,
+ *   since 0.28). 1.36 gets v0.36.0. 1.37 has no ANP 0.37 yet: it gets v0.36.0, what upstream pairs
+ *   with it (k8s.io/kubernetes v1.37.2 requires konnectivity-client v0.36.0, and its
+ *   cluster/gce/manifests pin proxy-server/proxy-agent v0.36.0). 1.35 would pair with v0.35.0,
+ *   which the module proxy does not serve, so it cannot be built and checked here: it gets
+ *   v0.34.0, the newest served ANP not newer than its minor (upstream's own 1.35 manifests pin the
+ *   older v0.31.2; ANP servers and agents of adjacent minors interoperate).
  */
 export interface VersionPins {
-    /** The minor a stack selects, e.g. "1.34". */
+    /** The minor a stack selects, e.g. "1.36". */
     readonly minor: string;
-    /** The full Kubernetes release, e.g. "v1.34.1". */
+    /** The full Kubernetes release, e.g. "v1.36.5". */
     readonly kubernetes: string;
-    /** The etcd image tag, e.g. "3.6.4-0". */
+    /** The etcd image tag, e.g. "3.6.8-0" (the binary's version is the part before "-"). */
     readonly etcd: string;
-    /** The apiserver-network-proxy release, e.g. "v0.34.0". */
+    /** The apiserver-network-proxy release, e.g. "v0.36.0". */
     readonly konnectivity: string;
 }
 
 const pins: readonly VersionPins[] = [
-    { minor: "1.33", kubernetes: "v1.33.5", etcd: "3.5.21-0", konnectivity: "v0.33.1" },
-    { minor: "1.34", kubernetes: "v1.34.1", etcd: "3.6.4-0", konnectivity: "v0.34.0" },
+    { minor: "1.35", kubernetes: "v1.35.8", etcd: "3.6.6-0", konnectivity: "v0.34.0" },
+    { minor: "1.36", kubernetes: "v1.36.5", etcd: "3.6.8-0", konnectivity: "v0.36.0" },
+    { minor: "1.37", kubernetes: "v1.37.2", etcd: "3.7.0-0", konnectivity: "v0.36.0" },
 ];
 
+/** Oldest first: an upgrade moves one step along this list. */
 export const supportedKubernetesVersions: readonly string[] = pins.map((p) => p.minor);
 
 export function versionPins(minor: string): VersionPins {

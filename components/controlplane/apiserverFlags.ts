@@ -17,7 +17,7 @@ export interface ApiserverFlagOptions {
 }
 
 /**
- * kube-apiserver's flags (v1.33/v1.34), without the tunnel's (those come from the tunnel part).
+ * kube-apiserver's flags (v1.35 to v1.37), without the tunnel's (those come from the tunnel part).
  *
  * Addresses: the apiserver is reached from the user cluster only through the load balancer,
  * so it advertises the public address. The `kubernetes` Service's endpoints are the advertise

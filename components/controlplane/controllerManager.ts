@@ -17,7 +17,7 @@ export interface ControllerManagerOptions {
 }
 
 /**
- * kube-controller-manager's flags (v1.33/v1.34). It signs kubelet client and serving
+ * kube-controller-manager's flags (v1.35 to v1.37). It signs kubelet client and serving
  * certificates (CSRs) with the cluster CA, runs the bootstrap-token controllers the workers'
  * join needs and gives each node a pod CIDR from podCidr. Callers of its secure port are
  * authenticated through kube-apiserver (the CAs come from

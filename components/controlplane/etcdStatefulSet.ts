@@ -20,7 +20,8 @@ export interface EtcdOptions {
 }
 
 /**
- * etcd's flags (valid for etcd 3.5 and 3.6). Each member is named after its pod and advertises
+ * etcd's flags (valid for etcd 3.6 and 3.7; --snapshot-count, deprecated in 3.6 and gone in 3.7,
+ * is left to its default). Each member is named after its pod and advertises
  * its stable name under the headless Service. The metrics listener is plain HTTP on all
  * addresses because the kubelet probes /livez and /readyz on the pod IP (kubeadm probes the
  * same paths on 127.0.0.1:2381 from the host network).
@@ -53,7 +54,6 @@ export function etcdFlags(layout: ControlPlaneLayout, replicas: number): string[
         `--peer-trusted-ca-file=${file(pki, files.ca)}`,
         `--peer-cert-file=${file(pki, files.peerCert)}`,
         `--peer-key-file=${file(pki, files.peerKey)}`,
-        "--snapshot-count=10000",
     ];
 }
 

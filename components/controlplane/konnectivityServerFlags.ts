@@ -2,7 +2,8 @@ import { parseGoDuration } from "../shared/goDuration";
 /**
  * konnectivity-server's command line as the sidecar of a kube-apiserver pod, and the checks it
  * must pass: the server's own (cmd/server/app/options/options.go, Validate, at the pinned
- * apiserver-network-proxy tag v0.33.1 / v0.34.0, whose flag sets are identical) and this
+ * apiserver-network-proxy tags v0.34.0 and v0.36.0; v0.36.0 adds --tls-min-version,
+ * --graceful-shutdown-timeout and --backend-dial-timeout, which this program does not set) and this
  * deployment's (one server per apiserver replica behind one load balancer, mTLS for agents).
  */
 export type ProxyStrategy = "default" | "destHost" | "defaultRoute";

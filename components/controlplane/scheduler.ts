@@ -13,7 +13,7 @@ export interface SchedulerOptions {
     readonly checksum: pulumi.Input<string>;
 }
 
-/** kube-scheduler's flags (v1.33/v1.34). */
+/** kube-scheduler's flags (v1.35 to v1.37). */
 export function schedulerFlags(): string[] {
     return delegatingComponentFlags(file(mounts.scheduler, files.kubeconfig), schedulerPort);
 }

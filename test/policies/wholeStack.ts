@@ -30,7 +30,7 @@ export interface StackResource {
 }
 
 const project = "urn:pulumi:dev::gks-cluster::";
-const pins = versionPins("1.34");
+const pins = versionPins("1.36");
 export const udsName = "/etc/kubernetes/konnectivity-server/konnectivity-server.socket";
 export const tunnelPort = 8132;
 

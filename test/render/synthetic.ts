@@ -155,10 +155,10 @@ export function syntheticStack(): RecordedResource[] {
                     metadata: { labels: apiserverLabels },
                     spec: {
                         containers: [
-                            { name: "kube-apiserver", image: "registry.k8s.io/kube-apiserver:v1.34.1" },
+                            { name: "kube-apiserver", image: "registry.k8s.io/kube-apiserver:v1.36.5" },
                             {
                                 name: "konnectivity-server",
-                                image: "registry.k8s.io/kas-network-proxy/proxy-server:v0.34.0",
+                                image: "registry.k8s.io/kas-network-proxy/proxy-server:v0.36.0",
                                 args: [
                                     "--uds-name=/run/konnectivity/konnectivity-server.socket",
                                     "--agent-port=8132",
@@ -210,7 +210,7 @@ export function syntheticStack(): RecordedResource[] {
                         containers: [
                             {
                                 name: "konnectivity-agent",
-                                image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0",
+                                image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.36.0",
                                 args: [
                                     "--proxy-server-host=203.0.113.99",
                                     "--proxy-server-port=8132",

@@ -45,7 +45,7 @@ describe("render: the printout", () => {
         assert.strictEqual(info("openstack:loadbalancer/member:Member", "dev-api-10-0-0-11"), "10.0.0.11:30443");
         assert.strictEqual(
             info("kubernetes:apps/v1:Deployment", "dev-kube-apiserver"),
-            "ns=cluster-dev replicas=2 images=registry.k8s.io/kube-apiserver:v1.34.1,registry.k8s.io/kas-network-proxy/proxy-server:v0.34.0",
+            "ns=cluster-dev replicas=2 images=registry.k8s.io/kube-apiserver:v1.36.5,registry.k8s.io/kas-network-proxy/proxy-server:v0.36.0",
         );
         assert.strictEqual(
             info("kubernetes:core/v1:Service", "dev-kube-apiserver"),
