@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end suite needs besides Go and Node: Debian's haproxy (Octavia's
+# amphora driver is HAProxy), iproute2 (network namespaces, veth, bridges), nftables (the worker
+# router's SNAT) and util-linux (unshare, setpriv: pods get their own mount and UTS namespaces
+# and drop to their runAsUser). Run as root; idempotent.
+set -euo pipefail
+packages=(haproxy iproute2 nftables util-linux procps)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The suite runs haproxy itself, per test, in a namespace; the packaged service must not hold ports.
+if command -v systemctl >/dev/null && systemctl is-active --quiet haproxy 2>/dev/null; then
+    systemctl disable --now haproxy
+fi
+haproxy -v | head -1
