@@ -1,0 +1,762 @@
+/**
+ * One rendered cluster, running: the seed's pods (etcd, kube-apiserver with its tunnel sidecar,
+ * controller-manager, scheduler) each in its own network namespace on the seed network, the seed
+ * nodes' kube-proxy (HAProxy) for the Services, the Octavia load balancer (HAProxy + nftables)
+ * on the public and seed networks, the worker router (SNAT to the rendered router address), the
+ * worker nodes (kubemark's hollow kubelet + the kubelet stand-in) and the user cluster's pods
+ * (the agents) on the worker network, and an operator's netns on the public network for kubectl.
+ *
+ * Addresses: the rendered ones wherever the render has them (floating IP, VIP, seed nodes,
+ * subnets and gateways, router address, pod CIDR); the seed's own pod and Service networks,
+ * which the program does not render, are `seedPodCidr` and `seedServiceCidr`.
+ */
+import * as fs from "fs";
+import * as ipaddr from "ipaddr.js";
+import * as os from "os";
+import * as path from "path";
+import { versionPins } from "../../components/config";
+import { defaultMinor } from "../build/targets";
+import { built } from "./images";
+import { issue, KeyPair, kubeconfig } from "./certs";
+import { Haproxy, kubeProxyHaproxyConfig, octaviaHaproxyConfig, octaviaNftables, ServiceRoute } from "./haproxy";
+import { Fabric, inNetns } from "./netns";
+import { Pod, PodPlacement, PodSources, PodSpec, PodTemplate, Probe, sourcesOf } from "./pods";
+import { must, Proc, runAsync, RunResult } from "./proc";
+import { K8sObject, output, Rendered } from "./render";
+import { waitFor } from "./wait";
+
+export const seedPodCidr = "10.244.0.0/24";
+export const seedServiceCidr = "10.245.0.0/24";
+
+export interface LabOptions {
+    /** Where pods' files and logs go; default a new directory under /tmp. */
+    readonly root?: string;
+    /** Worker nodes; default 2 (the agents' hostname anti-affinity wants one per agent). */
+    readonly workers?: number;
+    /**
+     * What serves each worker node: "hollow" = kubemark's hollow kubelet registers the Node and runs
+     * its pods (fake runtime) and the stand-in serves the kubelet API; "stand-in" = the suite
+     * registers the Node itself and the stand-in serves the kubelet API (for minors without kubemark).
+     */
+    readonly kubelet?: "hollow" | "stand-in";
+    /** Run the controller-manager and scheduler; default with "hollow" nodes. */
+    readonly controllers?: boolean;
+}
+
+interface Workload {
+    readonly kind: "StatefulSet" | "Deployment" | "DaemonSet";
+    readonly object: K8sObject;
+    readonly template: PodTemplate;
+    readonly replicas: number;
+}
+
+export interface WorkerNode {
+    readonly name: string;
+    readonly netns: string;
+    readonly address: string;
+    readonly podCidr: string;
+    readonly kubeconfig: string;
+    standIn?: Proc;
+    hollow?: Proc;
+}
+
+const cidrOf = (c: string) => ipaddr.parseCIDR(c) as [ipaddr.IPv4, number];
+
+/** The n-th address of a CIDR (0 = the network address). */
+export function nth(cidr: string, n: number): string {
+    const base = ipaddr.IPv4.networkAddressFromCIDR(cidr);
+    const v = base.toByteArray().reduce((a, b) => a * 256 + b, 0) + n;
+    return [24, 16, 8, 0].map((s) => Math.floor(v / 2 ** s) % 256).join(".");
+}
+
+const prefixOf = (cidr: string) => cidrOf(cidr)[1];
+
+function overlaps(a: string, b: string): boolean {
+    const [na, pa] = cidrOf(a);
+    const [nb, pb] = cidrOf(b);
+    return na.match(nb, Math.min(pa, pb));
+}
+
+function workloads(objects: readonly K8sObject[], namespace: string): Workload[] {
+    return objects
+        .filter(
+            (o) => o.metadata.namespace === namespace && ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind),
+        )
+        .map((o) => {
+            const spec = o.spec as { replicas?: number; template: PodTemplate };
+            return {
+                kind: o.kind as Workload["kind"],
+                object: o,
+                template: spec.template,
+                replicas: o.kind === "DaemonSet" ? -1 : (spec.replicas ?? 1),
+            };
+        });
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
+    Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/** A container port by number or name. */
+function portNumber(spec: PodSpec, port: number | string): number {
+    if (typeof port === "number") return port;
+    if (/^\d+$/.test(port)) return Number(port);
+    for (const c of spec.containers) {
+        const p = c.ports?.find((x) => x.name === port);
+        if (p) return p.containerPort;
+    }
+    throw new Error(`no container port named ${port}`);
+}
+
+export class Lab {
+    readonly root: string;
+    readonly fabric = new Fabric();
+    readonly seedNamespace: string;
+    readonly pods = new Map<string, Pod>();
+    readonly workers: WorkerNode[] = [];
+    readonly ns: { lb: string; nodes: string; router: string; client: string };
+    readonly publicCidr: string;
+    readonly clientAddress: string;
+    readonly seedNodeAddresses: string[];
+    readonly kubeconfigFile: string;
+    readonly kubectlBinary: string;
+    lb?: Haproxy;
+    kubeProxy?: Haproxy;
+    private readonly options: Required<Omit<LabOptions, "root">>;
+    private readonly seedSources: PodSources;
+    private readonly userSources: PodSources;
+    private readonly clusterCa: KeyPair;
+
+    constructor(
+        readonly render: Rendered,
+        options: LabOptions = {},
+    ) {
+        this.root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "gks-e2e-"));
+        const kubelet = options.kubelet ?? "hollow";
+        this.options = {
+            workers: options.workers ?? 2,
+            kubelet,
+            controllers: options.controllers ?? kubelet === "hollow",
+        };
+        this.seedNamespace = output(render, "seedNamespace");
+        const lb = render.loadBalancer;
+        this.publicCidr = `${nth(`${lb.floatingIp}/24`, 0)}/24`;
+        const routerAddress = output(render, "workerRouterAddress");
+        if (!overlaps(`${routerAddress}/32`, this.publicCidr)) {
+            throw new Error(`the worker router ${routerAddress} is not in the floating IP's /24 ${this.publicCidr}`);
+        }
+        this.clientAddress = nth(this.publicCidr, 200);
+        this.seedNodeAddresses = [...new Set(lb.listeners.flatMap((l) => l.pool.members.map((m) => m.address)))];
+        for (const [a, b] of [
+            [seedPodCidr, render.seedSubnet.cidr],
+            [seedPodCidr, render.workerSubnet.cidr],
+            [seedServiceCidr, render.seedSubnet.cidr],
+            [seedServiceCidr, render.workerSubnet.cidr],
+        ]) {
+            if (overlaps(a, b)) throw new Error(`the suite's seed network ${a} overlaps the rendered ${b}`);
+        }
+        this.seedSources = sourcesOf(render.seed, this.seedNamespace);
+        this.userSources = sourcesOf(render.userCluster, "kube-system");
+        this.clusterCa = this.writeClusterCa();
+        this.kubectlBinary = built("kubernetes", output(render, "kubernetesVersion"), "kubectl");
+        this.kubeconfigFile = path.join(this.root, "admin.kubeconfig");
+        fs.writeFileSync(this.kubeconfigFile, output(render, "kubeconfig"), { mode: 0o600 });
+        this.ns = {
+            lb: "lb",
+            nodes: "seed-nodes",
+            router: "router",
+            client: "client",
+        };
+    }
+
+    /** The cluster CA (from the rendered PKI: the CA in the apiserver's Secret, with its key). */
+    private writeClusterCa(): KeyPair {
+        const secret = this.seedSources.secrets;
+        const caPem = [...secret.values()].map((d) => d["ca.crt"]?.toString()).find((c) => c !== undefined);
+        const apiserverSecret = [...secret.entries()].find(([, d]) => d["apiserver.crt"] !== undefined);
+        const ca = apiserverSecret?.[1]["ca.crt"]?.toString() ?? caPem;
+        const crt = this.render.pki.find((p) => p.file.endsWith(".crt") && p.content.trim() === ca?.trim());
+        const key = crt && this.render.pki.find((p) => p.file === crt.file.replace(/\.crt$/, ".key"));
+        if (!crt || !key)
+            throw new Error("render: the cluster CA (the apiserver Secret's ca.crt) and its key are missing");
+        const dir = path.join(this.root, "pki");
+        fs.mkdirSync(dir, { recursive: true });
+        const pair = { cert: path.join(dir, "cluster-ca.crt"), key: path.join(dir, "cluster-ca.key") };
+        fs.writeFileSync(pair.cert, crt.content);
+        fs.writeFileSync(pair.key, key.content, { mode: 0o600 });
+        return pair;
+    }
+
+    get clusterCaPair(): KeyPair {
+        return this.clusterCa;
+    }
+
+    // ---- the networks -------------------------------------------------------------------------
+
+    private buildNetworks(): void {
+        const { render, fabric } = this;
+        const lb = render.loadBalancer;
+        const seed = render.seedSubnet;
+        const worker = render.workerSubnet;
+        const podCidr = this.userPodCidr();
+        fabric.addNetwork("public");
+        fabric.addNetwork("seed");
+        fabric.addNetwork("worker");
+
+        const lbNs = (this.ns.lb = fabric.addNamespace("lb"));
+        fabric.attach(lbNs, "public", [`${lb.floatingIp}/${prefixOf(this.publicCidr)}`]);
+        fabric.attach(lbNs, "seed", [`${lb.vipAddress}/${prefixOf(seed.cidr)}`]);
+
+        const nodes = (this.ns.nodes = fabric.addNamespace("seed-nodes"));
+        fabric.attach(nodes, "seed", [
+            ...this.seedNodeAddresses.map((a) => `${a}/${prefixOf(seed.cidr)}`),
+            `${nth(seedPodCidr, 1)}/${prefixOf(seedPodCidr)}`,
+            `${nth(seedServiceCidr, 1)}/${prefixOf(seedServiceCidr)}`,
+        ]);
+
+        const router = (this.ns.router = fabric.addNamespace("router"));
+        const routerAddress = output(render, "workerRouterAddress");
+        fabric.attach(router, "public", [`${routerAddress}/${prefixOf(this.publicCidr)}`]);
+        fabric.attach(router, "worker", [
+            `${worker.gatewayIp}/${prefixOf(worker.cidr)}`,
+            `${nth(podCidr, 1)}/${prefixOf(podCidr)}`,
+        ]);
+        fabric.sysctl(router, "net.ipv4.ip_forward", "1");
+        this.nft(
+            router,
+            [
+                "table ip gks_e2e_router {",
+                "    chain postrouting {",
+                "        type nat hook postrouting priority srcnat;",
+                `        oifname "public" snat to ${routerAddress}`,
+                "    }",
+                "}",
+                "",
+            ].join("\n"),
+        );
+
+        const client = (this.ns.client = fabric.addNamespace("client"));
+        fabric.attach(client, "public", [`${this.clientAddress}/${prefixOf(this.publicCidr)}`]);
+    }
+
+    /** The user cluster's pod network, from the rendered controller-manager flag. */
+    userPodCidr(): string {
+        const kcm = this.seedWorkloads().find((w) =>
+            w.template.spec.containers.some((c) => (c.args ?? []).some((a) => a.startsWith("--cluster-cidr="))),
+        );
+        const flag = kcm?.template.spec.containers
+            .flatMap((c) => c.args ?? [])
+            .find((a) => a.startsWith("--cluster-cidr="));
+        if (!flag) throw new Error("render: no controller-manager --cluster-cidr");
+        return flag.split("=")[1];
+    }
+
+    nft(netns: string, rules: string): void {
+        const file = path.join(this.root, `${netns}.nft`);
+        fs.writeFileSync(file, rules);
+        must(inNetns(netns, ["/usr/sbin/nft", "-f", file]));
+    }
+
+    // ---- the seed -----------------------------------------------------------------------------
+
+    seedWorkloads(): Workload[] {
+        return workloads(this.render.seed, this.seedNamespace);
+    }
+
+    /** Pod names and addresses of the seed's workloads, as the controllers would create them. */
+    private planSeedPods(): { name: string; workload: Workload; podIP: string }[] {
+        let k = 10;
+        return this.seedWorkloads().flatMap((w) =>
+            Array.from({ length: w.replicas }, (_, i) => ({
+                name: `${w.object.metadata.name}-${i}`,
+                workload: w,
+                podIP: nth(seedPodCidr, k++),
+            })),
+        );
+    }
+
+    /** The seed's Services as kube-proxy would route them, and the names the seed's DNS answers. */
+    private seedServices(plan: ReturnType<Lab["planSeedPods"]>): {
+        routes: ServiceRoute[];
+        dns: Map<string, string>;
+        clusterIPs: string[];
+    } {
+        const dns = new Map<string, string>();
+        const clusterIPs: string[] = [];
+        const routes: ServiceRoute[] = [];
+        const ns = this.seedNamespace;
+        const names = (base: string) => [base, `${base}.svc`, `${base}.svc.cluster.local`];
+        let k = 10;
+        for (const svc of this.render.seed.filter((o) => o.kind === "Service" && o.metadata.namespace === ns)) {
+            const spec = svc.spec as {
+                clusterIP?: string;
+                selector?: Record<string, string>;
+                type?: string;
+                ports: { name?: string; port: number; targetPort?: number | string; nodePort?: number }[];
+            };
+            const selected = plan.filter(
+                (p) => spec.selector && matches(spec.selector, p.workload.template.metadata.labels),
+            );
+            if (spec.clusterIP === "None") {
+                for (const p of selected) {
+                    for (const n of names(`${p.name}.${svc.metadata.name}.${ns}`)) dns.set(n, p.podIP);
+                }
+                continue;
+            }
+            const clusterIP = nth(seedServiceCidr, k++);
+            clusterIPs.push(clusterIP);
+            for (const n of names(`${svc.metadata.name}.${ns}`)) dns.set(n, clusterIP);
+            for (const port of spec.ports) {
+                const binds = [`${clusterIP}:${port.port}`];
+                if (spec.type === "NodePort" && port.nodePort) {
+                    binds.push(...this.seedNodeAddresses.map((a) => `${a}:${port.nodePort}`));
+                }
+                routes.push({
+                    name: `${svc.metadata.name}-${port.name ?? port.port}`,
+                    binds,
+                    endpoints: selected.map((p) => ({
+                        name: p.name,
+                        address: p.podIP,
+                        port: portNumber(p.workload.template.spec, port.targetPort ?? port.port),
+                        check: readinessCheck(p.workload.template.spec),
+                    })),
+                });
+            }
+        }
+        return { routes, dns, clusterIPs };
+    }
+
+    private addPod(
+        template: PodTemplate,
+        placement: Omit<PodPlacement, "labels">,
+        sources: PodSources,
+        claims: string[] = [],
+    ): Pod {
+        const pod = new Pod(
+            { ...placement, labels: template.metadata.labels ?? {} },
+            template.spec,
+            sources,
+            this.root,
+        );
+        for (const c of claims) pod.addClaim(c);
+        this.pods.set(pod.name, pod);
+        return pod;
+    }
+
+    pod(name: string): Pod {
+        const p = this.pods.get(name);
+        if (!p) throw new Error(`no pod ${name}`);
+        return p;
+    }
+
+    /** The pods of a workload, by app.kubernetes.io/name. */
+    podsOf(appName: string): Pod[] {
+        return [...this.pods.values()].filter((p) => p.placement.labels["app.kubernetes.io/name"] === appName);
+    }
+
+    // ---- probes -------------------------------------------------------------------------------
+
+    /** Runs a probe the way the kubelet does: from the node, to the pod's address. */
+    async probe(pod: Pod, probe: Probe): Promise<boolean> {
+        const worker = this.workers.find((w) => w.name === pod.placement.nodeName);
+        const node = worker ? worker.netns : this.ns.nodes;
+        if (probe.httpGet) {
+            const port = portNumber(pod.spec, probe.httpGet.port);
+            const scheme = (probe.httpGet.scheme ?? "HTTP").toLowerCase();
+            const url = `${scheme}://${pod.placement.podIP}:${port}${probe.httpGet.path ?? "/"}`;
+            const r = await runAsync(
+                inNetns(node, [
+                    "/usr/bin/curl",
+                    "-sk",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "--max-time",
+                    String(probe.timeoutSeconds ?? 1),
+                    url,
+                ]),
+                { timeoutMs: 20_000 },
+            );
+            const code = Number(r.stdout);
+            return code >= 200 && code < 400;
+        }
+        if (probe.tcpSocket) {
+            const port = portNumber(pod.spec, probe.tcpSocket.port);
+            const r = await runAsync(
+                inNetns(node, ["/usr/bin/bash", "-c", `exec 3<>/dev/tcp/${pod.placement.podIP}/${port}`]),
+                {
+                    timeoutMs: (probe.timeoutSeconds ?? 1) * 1000 + 1000,
+                },
+            );
+            return r.code === 0;
+        }
+        throw new Error(`pod ${pod.name}: probe kind not supported`);
+    }
+
+    /** Ready as the kubelet would say: every container running and its readiness probe passing. */
+    async ready(pod: Pod): Promise<boolean> {
+        if (!pod.alive) return false;
+        for (const c of pod.spec.containers) {
+            if (c.readinessProbe && !(await this.probe(pod, c.readinessProbe))) return false;
+        }
+        return true;
+    }
+
+    async waitReady(pods: readonly Pod[], timeoutMs = 120_000): Promise<void> {
+        await Promise.all(
+            pods.map((p) =>
+                waitFor(`pod ${p.name} to be ready`, () => this.ready(p), {
+                    timeoutMs,
+                    intervalMs: 500,
+                    describe: () =>
+                        p.containers.map((c) => `${c.name}: ${c.proc?.tail(5) ?? "not started"}`).join("\n"),
+                }),
+            ),
+        );
+    }
+
+    // ---- commands -----------------------------------------------------------------------------
+
+    /** kubectl as the operator runs it: from the public network, with the rendered admin kubeconfig. */
+    kubectl(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+        return runAsync(inNetns(this.ns.client, [this.kubectlBinary, "--kubeconfig", this.kubeconfigFile, ...args]), {
+            ...options,
+            env: { PATH: "/usr/bin:/bin", HOME: this.root },
+        });
+    }
+
+    async kubectlOk(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+        const r = await this.kubectl(args, options);
+        if (r.code !== 0)
+            throw new Error(`kubectl ${args.join(" ")} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+        return r.stdout;
+    }
+
+    /** kubectl against one apiserver replica, on its pod's loopback (a SAN of its certificate). */
+    kubectlOn(pod: Pod, args: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
+        return runAsync(
+            inNetns(pod.placement.netns, [
+                this.kubectlBinary,
+                "--kubeconfig",
+                this.kubeconfigFile,
+                "--server",
+                "https://127.0.0.1:6443",
+                ...args,
+            ]),
+            { timeoutMs, env: { PATH: "/usr/bin:/bin", HOME: this.root } },
+        );
+    }
+
+    /** An HTTP GET from inside a pod's network namespace (admin and metrics ports bind loopback). */
+    async getInPod(pod: Pod, url: string, timeoutS = 5): Promise<string> {
+        const r = await runAsync(
+            inNetns(pod.placement.netns, ["/usr/bin/curl", "-sS", "--fail", "--max-time", String(timeoutS), url]),
+            {
+                timeoutMs: timeoutS * 1000 + 5000,
+            },
+        );
+        if (r.code !== 0) throw new Error(`GET ${url} in ${pod.name}: ${r.stderr.trim()}`);
+        return r.stdout;
+    }
+
+    // ---- workers ------------------------------------------------------------------------------
+
+    private planWorkers(): void {
+        const worker = this.render.workerSubnet;
+        const podCidr = this.userPodCidr();
+        for (let i = 0; i < this.options.workers; i++) {
+            const name = `worker-${i}`;
+            const address = nth(worker.cidr, 10 + i);
+            this.workers.push({
+                name,
+                netns: `${this.fabric.hub.replace(/-hub$/, "")}-${name}`,
+                address,
+                podCidr: `${nth(podCidr, i * 256)}/24`,
+                kubeconfig: path.join(this.root, "nodes", `${name}.kubeconfig`),
+            });
+        }
+    }
+
+    workerOf(pod: Pod): WorkerNode {
+        const w = this.workers.find((x) => x.name === pod.placement.nodeName);
+        if (!w) throw new Error(`pod ${pod.name} is on no worker`);
+        return w;
+    }
+
+    private startWorkerNetworks(): void {
+        const worker = this.render.workerSubnet;
+        for (const w of this.workers) {
+            this.fabric.addNamespace(w.netns, new Map([[w.name, w.address]]));
+            this.fabric.attach(w.netns, "worker", [`${w.address}/${prefixOf(worker.cidr)}`]);
+            this.fabric.route(w.netns, "default", worker.gatewayIp);
+        }
+    }
+
+    /** The node's credentials: a client certificate of the cluster CA, as the join path would issue. */
+    private nodeCredentials(w: WorkerNode): void {
+        const dir = path.join(this.root, "nodes");
+        const pair = issue(dir, w.name, this.clusterCa, {
+            commonName: `system:node:${w.name}`,
+            organizations: ["system:nodes"],
+            usage: "client",
+        });
+        const caPem = fs.readFileSync(this.clusterCa.cert, "utf8");
+        fs.writeFileSync(w.kubeconfig, kubeconfig(output(this.render, "apiUrl"), caPem, pair, w.name), { mode: 0o600 });
+    }
+
+    startStandIn(w: WorkerNode): void {
+        const standIn = built("kubelet-stand-in", standInVersion, "kubelet-stand-in");
+        w.standIn = new Proc(
+            `${w.name}/kubelet-stand-in`,
+            inNetns(w.netns, [
+                standIn,
+                `--node-name=${w.name}`,
+                `--listen=${w.address}:10250`,
+                `--client-ca-file=${this.clusterCa.cert}`,
+                `--kubeconfig=${w.kubeconfig}`,
+            ]),
+            // exec runs commands as processes on the node, which finds them on PATH.
+            { log: path.join(this.root, "nodes", `${w.name}-kubelet-stand-in.log`), env: { PATH: "/usr/bin:/bin" } },
+        );
+    }
+
+    startHollow(w: WorkerNode): void {
+        const version = output(this.render, "kubernetesVersion");
+        const kubemark = built("kubernetes", version, "kubemark");
+        w.hollow = new Proc(
+            `${w.name}/hollow-kubelet`,
+            inNetns(w.netns, [
+                kubemark,
+                "--morph=kubelet",
+                `--name=${w.name}`,
+                `--kubeconfig=${w.kubeconfig}`,
+                // Its own kubelet server has neither TLS nor authentication (see the stand-in): an
+                // ephemeral port nobody dials. The Node then reports port 0, so kube-apiserver dials
+                // its default 10250, where the stand-in serves.
+                "--kubelet-port=0",
+                "--kubelet-read-only-port=0",
+                "--use-host-image-service=false",
+            ]),
+            {
+                log: path.join(this.root, "nodes", `${w.name}-hollow-kubelet.log`),
+                env: { PATH: "/usr/bin:/bin", TMPDIR: path.join(this.root, "nodes") },
+            },
+        );
+    }
+
+    /** A Node object as the kubelet would register it, for runs without kubemark. */
+    private async registerNode(w: WorkerNode): Promise<void> {
+        const node = {
+            apiVersion: "v1",
+            kind: "Node",
+            metadata: { name: w.name, labels: { "kubernetes.io/hostname": w.name } },
+        };
+        await this.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify(node) });
+        const status = {
+            status: {
+                addresses: [
+                    { type: "InternalIP", address: w.address },
+                    { type: "Hostname", address: w.name },
+                ],
+            },
+        };
+        await this.kubectlOk([
+            "patch",
+            "node",
+            w.name,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            JSON.stringify(status),
+        ]);
+    }
+
+    // ---- the user cluster's agents ------------------------------------------------------------
+
+    agentWorkload(): Workload {
+        const w = workloads(this.render.userCluster, "kube-system").find(
+            (x) => x.template.metadata.labels?.["app.kubernetes.io/name"] === "konnectivity-agent",
+        );
+        if (!w) throw new Error("render: no konnectivity-agent workload in the user cluster");
+        return w;
+    }
+
+    private planAgents(): void {
+        const w = this.agentWorkload();
+        const replicas = w.kind === "DaemonSet" ? this.workers.length : w.replicas;
+        for (let i = 0; i < replicas; i++) {
+            const node = this.workers[i % this.workers.length];
+            const name = `konnectivity-agent-${i}`;
+            const podIP = nth(node.podCidr, 10 + Math.floor(i / this.workers.length));
+            const netns = this.fabric.addNamespace(name);
+            this.fabric.attach(netns, "worker", [`${podIP}/${prefixOf(this.userPodCidr())}`]);
+            this.fabric.route(netns, "default", nth(this.userPodCidr(), 1));
+            this.addPod(
+                w.template,
+                {
+                    name,
+                    namespace: "kube-system",
+                    netns,
+                    podIP,
+                    nodeName: node.name,
+                    hostIP: node.address,
+                    hosts: new Map(),
+                },
+                this.userSources,
+            );
+        }
+    }
+
+    agents(): Pod[] {
+        return this.podsOf("konnectivity-agent");
+    }
+
+    apiservers(): Pod[] {
+        return this.podsOf("kube-apiserver");
+    }
+
+    // ---- bring-up -----------------------------------------------------------------------------
+
+    async start(): Promise<void> {
+        this.buildNetworks();
+        const plan = this.planSeedPods();
+        const { routes, dns, clusterIPs } = this.seedServices(plan);
+        this.fabric.addAddresses(
+            this.ns.nodes,
+            "seed",
+            clusterIPs.map((a) => `${a}/32`),
+        );
+        for (const p of plan) {
+            const netns = this.fabric.addNamespace(p.name);
+            this.fabric.attach(netns, "seed", [`${p.podIP}/${prefixOf(seedPodCidr)}`]);
+            this.fabric.route(netns, "default", nth(seedPodCidr, 1));
+            const claims = (
+                (p.workload.object.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] })
+                    .volumeClaimTemplates ?? []
+            ).map((t) => t.metadata.name);
+            this.addPod(
+                p.workload.template,
+                {
+                    name: p.name,
+                    namespace: this.seedNamespace,
+                    netns,
+                    podIP: p.podIP,
+                    nodeName: "seed-node",
+                    hostIP: this.seedNodeAddresses[0],
+                    hosts: dns,
+                },
+                this.seedSources,
+                claims,
+            );
+        }
+        const etcd = this.podsOf("etcd");
+        const apiservers = this.apiservers();
+        for (const p of [...etcd, ...apiservers]) p.start();
+        await this.waitReady([...etcd, ...apiservers], 180_000);
+        // The Services' kube-proxy and the load balancer come up once their endpoints are: HAProxy
+        // starts servers as up, so nothing waits for its checks to rise.
+        const infra = path.join(this.root, "infra");
+        this.kubeProxy = new Haproxy("kube-proxy", this.ns.nodes, infra, (s) => kubeProxyHaproxyConfig(routes, s));
+        this.lb = new Haproxy("octavia", this.ns.lb, infra, (s) => octaviaHaproxyConfig(this.render.loadBalancer, s));
+        this.nft(this.ns.lb, octaviaNftables(this.render.loadBalancer));
+        this.kubeProxy.start();
+        this.lb.start();
+        await waitFor(
+            "the API through the load balancer",
+            async () => {
+                const r = await this.kubectl(["get", "--raw", "/readyz"], { timeoutMs: 10_000 });
+                if (r.stdout === "ok") return true;
+                throw new Error(r.stderr.trim() || r.stdout.trim());
+            },
+            { timeoutMs: 60_000, intervalMs: 1000 },
+        );
+        if (this.options.controllers) {
+            const controllers = [...this.podsOf("kube-controller-manager"), ...this.podsOf("kube-scheduler")];
+            for (const p of controllers) p.start();
+            await this.waitReady(controllers);
+        }
+        await this.applyUserCluster();
+
+        this.planWorkers();
+        this.startWorkerNetworks();
+        for (const w of this.workers) {
+            this.nodeCredentials(w);
+            this.startStandIn(w);
+            if (this.options.kubelet === "hollow") this.startHollow(w);
+            else await this.registerNode(w);
+        }
+        await waitFor(
+            "every worker Node to be registered",
+            async () => {
+                const r = await this.kubectl(["get", "nodes", "-o", "name"]);
+                return this.workers.every((w) => r.stdout.includes(`node/${w.name}`));
+            },
+            {
+                timeoutMs: 90_000,
+                intervalMs: 1000,
+                describe: () => this.workers.map((w) => w.hollow?.tail(3) ?? "").join("\n"),
+            },
+        );
+        this.planAgents();
+    }
+
+    /** What `pulumi up` applies to the user cluster, applied with kubectl. */
+    async applyUserCluster(): Promise<void> {
+        const list = { apiVersion: "v1", kind: "List", items: this.render.userCluster };
+        await this.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify(list), timeoutMs: 60_000 });
+    }
+
+    async stop(): Promise<void> {
+        await Promise.all([...this.pods.values()].map((p) => p.stop(5000)));
+        await Promise.all(this.workers.flatMap((w) => [w.hollow?.stop(5000), w.standIn?.stop(5000)]));
+        await Promise.all([this.lb?.stop(), this.kubeProxy?.stop()]);
+        this.fabric.teardown();
+    }
+
+    /** Every log the lab wrote, for a failed run's report. */
+    logs(): string[] {
+        const out: string[] = [];
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                const p = path.join(d, e.name);
+                if (e.isDirectory() && e.name !== "root" && e.name !== "volumes") walk(p);
+                else if (e.isFile() && e.name.endsWith(".log")) out.push(p);
+            }
+        };
+        walk(this.root);
+        return out;
+    }
+
+    runIn(netns: string, argv: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
+        return runAsync(inNetns(netns, argv), { timeoutMs });
+    }
+}
+
+/** The pod's readiness as a kube-proxy endpoint check: its first container with a readiness probe. */
+function readinessCheck(spec: PodSpec): ServiceRoute["endpoints"][number]["check"] {
+    const probes = spec.containers.filter((c) => c.readinessProbe).map((c) => c.readinessProbe!);
+    if (probes.length > 1) throw new Error("pods with more than one readiness probe are not modelled");
+    const p = probes[0];
+    if (!p) return undefined;
+    if (p.httpGet) {
+        return {
+            port: portNumber(spec, p.httpGet.port),
+            path: p.httpGet.path ?? "/",
+            https: (p.httpGet.scheme ?? "HTTP") === "HTTPS",
+            periodSeconds: p.periodSeconds ?? 10,
+            failureThreshold: p.failureThreshold ?? 3,
+        };
+    }
+    if (p.tcpSocket) {
+        return {
+            port: portNumber(spec, p.tcpSocket.port),
+            https: false,
+            periodSeconds: p.periodSeconds ?? 10,
+            failureThreshold: p.failureThreshold ?? 3,
+        };
+    }
+    return undefined;
+}
+
+/** The stand-in is built once, against the default minor's client libraries; every run uses it. */
+const standInVersion = versionPins(defaultMinor).kubernetes;
