@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const lab = new Lab(r, { kubelet: process.env.GKS_E2E_KUBELET === "stand-in" ? "stand-in" : "hollow" });
     const stop = async () => {
         console.log("stopping");
-        await lab.stop();
+        await lab.stop(process.env.GKS_E2E_KEEP === "1");
         process.exit(0);
     };
     process.on("SIGINT", () => void stop());
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     } catch (e) {
         console.error(e);
         console.error(`logs under ${lab.root}`);
-        await lab.stop();
+        await lab.stop(true);
         process.exit(1);
     }
     console.log(`up: files and logs under ${lab.root}`);

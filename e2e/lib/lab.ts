@@ -109,7 +109,7 @@ function portNumber(spec: PodSpec, port: number | string): number {
 
 export class Lab {
     readonly root: string;
-    readonly fabric = new Fabric();
+    readonly fabric: Fabric;
     readonly seedNamespace: string;
     readonly pods = new Map<string, Pod>();
     readonly workers: WorkerNode[] = [];
@@ -120,7 +120,12 @@ export class Lab {
     readonly kubeconfigFile: string;
     readonly kubectlBinary: string;
     lb?: Haproxy;
-    kubeProxy?: Haproxy;
+    /** One kube-proxy per seed node, each with its own round-robin state, as each node has. */
+    readonly kubeProxies: Haproxy[] = [];
+    readonly seedNodeNetns: string[] = [];
+    private routes: ServiceRoute[] = [];
+    private readonly agentNames: string[] = [];
+    private extraPods = 0;
     private readonly options: Required<Omit<LabOptions, "root">>;
     private readonly seedSources: PodSources;
     private readonly userSources: PodSources;
@@ -130,6 +135,9 @@ export class Lab {
         readonly render: Rendered,
         options: LabOptions = {},
     ) {
+        if (process.getuid?.() !== 0) {
+            throw new Error("the e2e lab needs root: it makes network namespaces, mounts and nftables rules");
+        }
         this.root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "gks-e2e-"));
         const kubelet = options.kubelet ?? "hollow";
         this.options = {
@@ -162,18 +170,18 @@ export class Lab {
         fs.writeFileSync(this.kubeconfigFile, output(render, "kubeconfig"), { mode: 0o600 });
         this.ns = {
             lb: "lb",
-            nodes: "seed-nodes",
+            nodes: "seed-node-0",
             router: "router",
             client: "client",
         };
+        // Last: from here on there are namespaces to remove (stop() does).
+        this.fabric = new Fabric();
     }
 
     /** The cluster CA (from the rendered PKI: the CA in the apiserver's Secret, with its key). */
     private writeClusterCa(): KeyPair {
-        const secret = this.seedSources.secrets;
-        const caPem = [...secret.values()].map((d) => d["ca.crt"]?.toString()).find((c) => c !== undefined);
-        const apiserverSecret = [...secret.entries()].find(([, d]) => d["apiserver.crt"] !== undefined);
-        const ca = apiserverSecret?.[1]["ca.crt"]?.toString() ?? caPem;
+        const apiserverPki = [...this.seedSources.secrets.values()].find((d) => d["apiserver.crt"] !== undefined);
+        const ca = apiserverPki?.["ca.crt"]?.toString();
         const crt = this.render.pki.find((p) => p.file.endsWith(".crt") && p.content.trim() === ca?.trim());
         const key = crt && this.render.pki.find((p) => p.file === crt.file.replace(/\.crt$/, ".key"));
         if (!crt || !key)
@@ -206,12 +214,19 @@ export class Lab {
         fabric.attach(lbNs, "public", [`${lb.floatingIp}/${prefixOf(this.publicCidr)}`]);
         fabric.attach(lbNs, "seed", [`${lb.vipAddress}/${prefixOf(seed.cidr)}`]);
 
-        const nodes = (this.ns.nodes = fabric.addNamespace("seed-nodes"));
-        fabric.attach(nodes, "seed", [
-            ...this.seedNodeAddresses.map((a) => `${a}/${prefixOf(seed.cidr)}`),
-            `${nth(seedPodCidr, 1)}/${prefixOf(seedPodCidr)}`,
-            `${nth(seedServiceCidr, 1)}/${prefixOf(seedServiceCidr)}`,
-        ]);
+        // The seed's pods run on (and route through) the first seed node.
+        this.seedNodeAddresses.forEach((a, i) => {
+            const ns = fabric.addNamespace(`seed-node-${i}`);
+            fabric.attach(ns, "seed", [
+                `${a}/${prefixOf(seed.cidr)}`,
+                ...(i === 0 ? [`${nth(seedPodCidr, 1)}/${prefixOf(seedPodCidr)}`] : []),
+            ]);
+            this.seedNodeNetns.push(ns);
+        });
+        this.ns.nodes = this.seedNodeNetns[0];
+        // The other nodes reach the pods through the first, as a CNI routes to a node's pods.
+        fabric.sysctl(this.ns.nodes, "net.ipv4.ip_forward", "1");
+        for (const ns of this.seedNodeNetns.slice(1)) fabric.route(ns, seedPodCidr, this.seedNodeAddresses[0]);
 
         const router = (this.ns.router = fabric.addNamespace("router"));
         const routerAddress = output(render, "workerRouterAddress");
@@ -265,13 +280,19 @@ export class Lab {
     /** Pod names and addresses of the seed's workloads, as the controllers would create them. */
     private planSeedPods(): { name: string; workload: Workload; podIP: string }[] {
         let k = 10;
-        return this.seedWorkloads().flatMap((w) =>
-            Array.from({ length: w.replicas }, (_, i) => ({
-                name: `${w.object.metadata.name}-${i}`,
-                workload: w,
-                podIP: nth(seedPodCidr, k++),
-            })),
-        );
+        const controllers = ["kube-controller-manager", "kube-scheduler"];
+        const run = (w: Workload) =>
+            this.options.controllers ||
+            !controllers.includes(w.template.metadata.labels?.["app.kubernetes.io/name"] ?? "");
+        return this.seedWorkloads()
+            .filter(run)
+            .flatMap((w) =>
+                Array.from({ length: w.replicas }, (_, i) => ({
+                    name: `${w.object.metadata.name}-${i}`,
+                    workload: w,
+                    podIP: nth(seedPodCidr, k++),
+                })),
+            );
     }
 
     /** The seed's Services as kube-proxy would route them, and the names the seed's DNS answers. */
@@ -604,11 +625,49 @@ export class Lab {
                 },
                 this.userSources,
             );
+            this.agentNames.push(name);
         }
     }
 
+    /** The rendered agents' pods (not the extra ones a test adds). */
     agents(): Pod[] {
-        return this.podsOf("konnectivity-agent");
+        return this.agentNames.map((n) => this.pod(n));
+    }
+
+    get userClusterSources(): PodSources {
+        return this.userSources;
+    }
+
+    /**
+     * A user-cluster pod the render does not have (e.g. an agent with another certificate): on a
+     * worker node's pod network, or with `outside` on the public network, away from the router.
+     */
+    addWorkerPod(name: string, template: PodTemplate, options: { sources?: PodSources; outside?: boolean } = {}): Pod {
+        const k = this.extraPods++;
+        const netns = this.fabric.addNamespace(name);
+        const node = this.workers[0];
+        let podIP: string;
+        if (options.outside) {
+            podIP = nth(this.publicCidr, 210 + k);
+            this.fabric.attach(netns, "public", [`${podIP}/${prefixOf(this.publicCidr)}`]);
+        } else {
+            podIP = nth(node.podCidr, 200 + k);
+            this.fabric.attach(netns, "worker", [`${podIP}/${prefixOf(this.userPodCidr())}`]);
+            this.fabric.route(netns, "default", nth(this.userPodCidr(), 1));
+        }
+        return this.addPod(
+            template,
+            {
+                name,
+                namespace: "kube-system",
+                netns,
+                podIP,
+                nodeName: node.name,
+                hostIP: node.address,
+                hosts: new Map(),
+            },
+            options.sources ?? this.userSources,
+        );
     }
 
     apiservers(): Pod[] {
@@ -621,6 +680,7 @@ export class Lab {
         this.buildNetworks();
         const plan = this.planSeedPods();
         const { routes, dns, clusterIPs } = this.seedServices(plan);
+        this.routes = routes;
         this.fabric.addAddresses(
             this.ns.nodes,
             "seed",
@@ -656,10 +716,20 @@ export class Lab {
         // The Services' kube-proxy and the load balancer come up once their endpoints are: HAProxy
         // starts servers as up, so nothing waits for its checks to rise.
         const infra = path.join(this.root, "infra");
-        this.kubeProxy = new Haproxy("kube-proxy", this.ns.nodes, infra, (s) => kubeProxyHaproxyConfig(routes, s));
+        this.seedNodeNetns.forEach((ns, i) => {
+            // Each node's kube-proxy serves its own NodePorts; the first also the ClusterIPs its pods use.
+            const own = (bind: string) => {
+                const address = bind.split(":")[0];
+                return address === this.seedNodeAddresses[i] || (i === 0 && overlaps(`${address}/32`, seedServiceCidr));
+            };
+            const mine = routes.map((r) => ({ ...r, binds: r.binds.filter(own) })).filter((r) => r.binds.length > 0);
+            this.kubeProxies.push(
+                new Haproxy(`kube-proxy-${i}`, ns, infra, (sock) => kubeProxyHaproxyConfig(mine, sock)),
+            );
+        });
         this.lb = new Haproxy("octavia", this.ns.lb, infra, (s) => octaviaHaproxyConfig(this.render.loadBalancer, s));
         this.nft(this.ns.lb, octaviaNftables(this.render.loadBalancer));
-        this.kubeProxy.start();
+        for (const k of this.kubeProxies) k.start();
         this.lb.start();
         await waitFor(
             "the API through the load balancer",
@@ -700,17 +770,58 @@ export class Lab {
         this.planAgents();
     }
 
+    // ---- pods coming and going, with the Services' endpoints following -------------------------
+
+    /**
+     * Takes a pod out of its Services' endpoints at once, as the endpoints controller does when the
+     * kubelet reports the pod gone (HAProxy's own checks would take a few periods).
+     */
+    private async setEndpoints(pod: Pod, enabled: boolean): Promise<void> {
+        for (const k of this.kubeProxies) {
+            const config = fs.readFileSync(k.config, "utf8");
+            for (const r of this.routes.filter((x) => x.endpoints.some((e) => e.name === pod.name))) {
+                if (config.includes(`listen ${r.name}\n`)) {
+                    await k.command(`${enabled ? "enable" : "disable"} server ${r.name}/${pod.name}`);
+                }
+            }
+        }
+    }
+
+    /** Deletes a pod gracefully (SIGTERM, then SIGKILL after the grace period). */
+    async stopPod(pod: Pod, graceMs = 10_000): Promise<void> {
+        await this.setEndpoints(pod, false);
+        await pod.stop(graceMs);
+    }
+
+    /** Crashes a pod: SIGKILL to every container, as a node failure does. */
+    async killPod(pod: Pod): Promise<void> {
+        await this.setEndpoints(pod, false);
+        await pod.kill();
+    }
+
+    /** Starts a pod (again) and puts it back into its Services once it is ready. */
+    async startPod(pod: Pod, timeoutMs = 120_000): Promise<void> {
+        pod.start();
+        await this.waitReady([pod], timeoutMs);
+        await this.setEndpoints(pod, true);
+    }
+
     /** What `pulumi up` applies to the user cluster, applied with kubectl. */
     async applyUserCluster(): Promise<void> {
         const list = { apiVersion: "v1", kind: "List", items: this.render.userCluster };
         await this.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify(list), timeoutMs: 60_000 });
     }
 
-    async stop(): Promise<void> {
+    /**
+     * Stops everything by PID and removes the namespaces; the files (keys among them) go too
+     * unless `keepFiles`, for a failed run's inspection.
+     */
+    async stop(keepFiles = false): Promise<void> {
         await Promise.all([...this.pods.values()].map((p) => p.stop(5000)));
         await Promise.all(this.workers.flatMap((w) => [w.hollow?.stop(5000), w.standIn?.stop(5000)]));
-        await Promise.all([this.lb?.stop(), this.kubeProxy?.stop()]);
+        await Promise.all([this.lb?.stop(), ...this.kubeProxies.map((k) => k.stop())]);
         this.fabric.teardown();
+        if (!keepFiles) fs.rmSync(this.root, { recursive: true, force: true });
     }
 
     /** Every log the lab wrote, for a failed run's report. */

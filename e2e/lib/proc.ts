@@ -141,11 +141,14 @@ export function runAsync(
     options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(argv[0], argv.slice(1), { env: options.env ?? process.env });
+        const child = spawn(argv[0], argv.slice(1), {
+            env: options.env ?? process.env,
+            stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
-        child.stdout.on("data", (d: Buffer) => out.push(d));
-        child.stderr.on("data", (d: Buffer) => err.push(d));
+        child.stdout?.on("data", (d: Buffer) => out.push(d));
+        child.stderr?.on("data", (d: Buffer) => err.push(d));
         const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
         child.once("error", (e) => {
             clearTimeout(timer);
@@ -159,6 +162,10 @@ export function runAsync(
                 stderr: Buffer.concat(err).toString("utf8"),
             });
         });
-        child.stdin.end(options.input ?? "");
+        if (options.input !== undefined && child.stdin) {
+            // A command that exits without reading its input is not an error of the caller's.
+            child.stdin.on("error", () => undefined);
+            child.stdin.end(options.input);
+        }
     });
 }

@@ -1,0 +1,354 @@
+/**
+ * The default minor, Konnectivity mode: the rendered dev stack (with a one-minute LB idle timeout)
+ * running on the real binaries. Numbered as in issue #11.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { newCa, issue } from "../lib/certs";
+import { Lab } from "../lib/lab";
+import { agentConnections, agentContainer, flagValue, mesh, serverBackends, waitMesh } from "../lib/konnectivity";
+import { Pod, PodTemplate } from "../lib/pods";
+import { runAsync } from "../lib/proc";
+import { inNetns } from "../lib/netns";
+import { portForward, startTarget, target } from "../lib/target";
+import { sleep, waitFor } from "../lib/wait";
+import { checkCommandLines, checkEgress, checkReadyz, checkVersions } from "./checks";
+import { figure, labOf, LabContext, suiteChanges, withLab } from "./harness";
+import { dryRunSeed, dryRunUserCluster } from "./dryRun";
+
+const ctx: LabContext = {};
+const lab = (): Lab => labOf(ctx);
+
+/** The bound on forming the full mesh from agents started together (measured: see README). */
+const meshBoundMs = 60_000;
+async function startAgentsTogether(l: Lab): Promise<void> {
+    for (const a of l.agents()) a.start();
+}
+
+withLab(ctx, suiteChanges, { kubelet: "hollow" }, async (l) => {
+    await startAgentsTogether(l);
+    await waitMesh(l, meshBoundMs);
+    await startTarget(l);
+});
+
+describe("1. every component runs what the render says", function () {
+    this.timeout(120_000);
+
+    it("runs each container's exact rendered command line, from its image path, as its runAsUser", () => {
+        const checked = checkCommandLines(lab());
+        assert.ok(checked.length >= 13, `only ${checked.join(", ")}`);
+    });
+
+    it("runs the pinned versions", () => checkVersions(lab()));
+
+    it("serves /readyz through the load balancer and on every kube-apiserver", () => checkReadyz(lab()));
+
+    it("controller-manager and scheduler reach the apiserver and hold their leases", async () => {
+        const l = lab();
+        for (const [lease, prefix] of [
+            ["kube-controller-manager", "controller-manager-"],
+            ["kube-scheduler", "scheduler-"],
+        ]) {
+            const get = ["-n", "kube-system", "get", "lease", lease, "-o", "jsonpath={.spec.holderIdentity}"];
+            const holder = await waitFor(`lease ${lease}`, async () => (await l.kubectlOk(get)) || false, {
+                timeoutMs: 60_000,
+                intervalMs: 1000,
+            });
+            assert.ok(holder.startsWith(prefix), `lease ${lease} is held by ${holder}`);
+        }
+    });
+
+    it("sends `cluster` egress over gRPC on the unix socket of every replica's konnectivity-server", () =>
+        checkEgress(lab(), target.node));
+});
+
+describe("2. every agent holds a tunnel to every server", function () {
+    this.timeout(600_000);
+
+    it("has the load balancer and the seed's Services spread strictly round robin, with nothing random", () => {
+        const l = lab();
+        const octavia = fs.readFileSync(l.lb!.config, "utf8");
+        const kubeProxy = l.kubeProxies.map((k) => fs.readFileSync(k.config, "utf8")).join("\n");
+        assert.match(octavia, /backend \S*konnectivity\S*\n(?: {4}.*\n)*? {4}balance roundrobin/);
+        for (const k of l.kubeProxies) {
+            const text = fs.readFileSync(k.config, "utf8");
+            if (text.includes("listen konnectivity-server")) {
+                assert.match(text, /listen konnectivity-server\S*\n(?: {4}.*\n)*? {4}balance roundrobin/);
+            }
+        }
+        assert.doesNotMatch(octavia + kubeProxy, /balance (random|source)|stick/);
+    });
+
+    it("forms the full mesh from agents started at the same moment, within the bound, every time", async () => {
+        const l = lab();
+        const times: number[] = [];
+        for (let round = 0; round < 3; round++) {
+            await Promise.all(l.agents().map((a) => a.stop(5000)));
+            await waitFor(
+                "the servers to drop the stopped agents",
+                async () => (await Promise.all(l.apiservers().map((s) => serverBackends(l, s)))).every((n) => n === 0),
+                { timeoutMs: 30_000 },
+            );
+            await startAgentsTogether(l);
+            times.push(await waitMesh(l, meshBoundMs));
+        }
+        figure(
+            `full mesh (${l.agents().length} agents x ${l.apiservers().length} servers, agents started together, strict round robin): ${times.map((t) => (t / 1000).toFixed(1)).join(" s, ")} s (bound ${meshBoundMs / 1000} s)`,
+        );
+    });
+
+    it("refuses an agent with another CA's certificate, one without a certificate, and dials from outside the allowlist", async () => {
+        const l = lab();
+        const template = l.agentWorkload().template;
+        const secretName = template.spec.volumes!.find((v) => v.secret)!.secret!.secretName;
+        const foreignCa = newCa(path.join(l.root, "foreign"), "foreign-ca");
+        const foreign = issue(path.join(l.root, "foreign"), "foreign-agent", foreignCa, {
+            commonName: "konnectivity-agent",
+            usage: "client",
+        });
+        const secrets = new Map(l.userClusterSources.secrets);
+        secrets.set(secretName, {
+            ...secrets.get(secretName)!,
+            "tls.crt": fs.readFileSync(foreign.cert),
+            "tls.key": fs.readFileSync(foreign.key),
+        });
+        const withoutCert: PodTemplate = {
+            ...template,
+            spec: {
+                ...template.spec,
+                containers: template.spec.containers.map((c) => ({
+                    ...c,
+                    args: (c.args ?? []).filter((a) => !/^--agent-(cert|key)=/.test(a)),
+                })),
+            },
+        };
+        const rogues = [
+            l.addWorkerPod("agent-foreign-ca", template, { sources: { ...l.userClusterSources, secrets } }),
+            l.addWorkerPod("agent-no-cert", withoutCert),
+            l.addWorkerPod("agent-outside", template, { outside: true }),
+        ];
+        for (const r of rogues) r.start();
+        // Outside the allowlist the tunnel port is silent; from the router it answers.
+        const fip = l.render.loadBalancer.floatingIp;
+        const port = Number(flagValue(l.agents()[0], agentContainer, "proxy-server-port"));
+        const connect = (ns: string) =>
+            runAsync(inNetns(ns, ["/usr/bin/timeout", "3", "/usr/bin/bash", "-c", `exec 3<>/dev/tcp/${fip}/${port}`]), {
+                timeoutMs: 10_000,
+            });
+        assert.notEqual((await connect(l.ns.client)).code, 0, "a dial from outside the tunnel allowlist got through");
+        assert.equal((await connect(l.ns.router)).code, 0, "a dial from the worker router was refused");
+        await sleep(20_000);
+        for (const r of rogues) {
+            assert.equal(await agentConnections(l, r), 0, `${r.name} holds a tunnel`);
+        }
+        const m = await mesh(l);
+        assert.ok(m.complete, `the rendered agents' mesh changed: ${JSON.stringify(m)}`);
+        assert.match(rogues[0].containers[0].proc!.tail(50), /certificate|tls/i);
+        assert.match(rogues[1].containers[0].proc!.tail(50), /certificate|tls|handshake/i);
+        for (const r of rogues) await r.stop(5000);
+    });
+});
+
+async function tunnelRequests(l: Lab): Promise<Record<string, { ok: boolean; out: string }>> {
+    const logs = await l.kubectl(["logs", target.name, "-c", target.container, "--tail=3"], { timeoutMs: 30_000 });
+    const exec = await l.kubectl(["exec", target.name, "-c", target.container, "--", "echo", "through-the-tunnel"], {
+        timeoutMs: 30_000,
+    });
+    const proxy = await l.kubectl(["get", "--raw", `/api/v1/nodes/${target.node}/proxy/healthz`], {
+        timeoutMs: 30_000,
+    });
+    const pods = await l.kubectl(["get", "--raw", `/api/v1/nodes/${target.node}/proxy/pods`], { timeoutMs: 30_000 });
+    return {
+        logs: {
+            ok:
+                logs.code === 0 &&
+                logs.stdout.includes(`${target.namespace}/${target.name}/${target.container} line 100`),
+            out: logs.stdout + logs.stderr,
+        },
+        exec: { ok: exec.code === 0 && exec.stdout === "through-the-tunnel\n", out: exec.stdout + exec.stderr },
+        proxy: { ok: proxy.code === 0 && proxy.stdout === "ok", out: proxy.stdout + proxy.stderr },
+        pods: {
+            ok: pods.code === 0 && pods.stdout.includes(`"name":"${target.name}"`),
+            out: (pods.stdout + pods.stderr).slice(0, 300),
+        },
+    };
+}
+
+describe("3. logs, exec, port-forward and node proxy go through the tunnel", function () {
+    this.timeout(300_000);
+
+    it("reach the kubelet, which sees them come from an agent", async () => {
+        const l = lab();
+        const results = await tunnelRequests(l);
+        for (const [what, r] of Object.entries(results)) assert.ok(r.ok, `${what}: ${r.out}`);
+        const pf = await portForward(l, 1_000_000);
+        assert.ok(pf.ok, `port-forward: ${pf.out}`);
+        const standInLog = l.workers[0].standIn!.tail(40);
+        const agentIPs = l.agents().map((a) => a.placement.podIP);
+        const sources = [
+            ...standInLog.matchAll(/request \S+ \S+ user=kube-apiserver-kubelet-client from=([\d.]+):/g),
+        ].map((m) => m[1]);
+        assert.ok(sources.length > 0, `the kubelet saw no request from kube-apiserver:\n${standInLog}`);
+        assert.deepEqual(
+            [...new Set(sources)].filter((s) => !agentIPs.includes(s)),
+            [],
+            "requests reached the kubelet from outside the agents",
+        );
+    });
+
+    it("fail with Konnectivity's own error while the agents are stopped, and work again after", async () => {
+        const l = lab();
+        await Promise.all(l.agents().map((a) => a.stop(5000)));
+        await waitFor(
+            "the servers to have no agent",
+            async () => (await Promise.all(l.apiservers().map((s) => serverBackends(l, s)))).every((n) => n === 0),
+            { timeoutMs: 30_000 },
+        );
+        const results = await tunnelRequests(l);
+        for (const [what, r] of Object.entries(results)) {
+            assert.ok(!r.ok, `${what} worked without agents: ${r.out}`);
+            assert.match(r.out, /No agent available/, `${what} failed otherwise: ${r.out}`);
+        }
+        const pf = await portForward(l, 1000);
+        assert.ok(!pf.ok, "port-forward worked without agents");
+        await startAgentsTogether(l);
+        await waitMesh(l, meshBoundMs);
+        const again = await tunnelRequests(l);
+        for (const [what, r] of Object.entries(again)) assert.ok(r.ok, `${what} after the agents came back: ${r.out}`);
+    });
+});
+
+describe("5. the seed and user-cluster objects pass a real apiserver's server-side dry-run", function () {
+    this.timeout(300_000);
+
+    it("accepts every seed object, and every pod template under the namespace's Pod Security level", async () => {
+        await dryRunSeed(lab());
+    });
+
+    it("accepts every user-cluster object", async () => {
+        await dryRunUserCluster(lab());
+    });
+});
+
+/** The local ports of an agent's established connections to the tunnel address. */
+async function tunnelPorts(l: Lab, agent: Pod): Promise<string[]> {
+    const lb = l.render.loadBalancer;
+    const port = flagValue(agent, agentContainer, "proxy-server-port");
+    const r = await runAsync(
+        inNetns(agent.placement.netns, [
+            "/usr/bin/ss",
+            "-Htn",
+            "state",
+            "established",
+            "dst",
+            `${lb.floatingIp}:${port}`,
+        ]),
+        { timeoutMs: 10_000 },
+    );
+    return r.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.trim().split(/\s+/)[2]);
+}
+
+describe("6. an idle tunnel outlives the load balancer's idle timeout", function () {
+    this.timeout(600_000);
+
+    it("keeps every agent's tunnels (keepalive) while an idle plain connection is cut at the rendered timeout", async () => {
+        const l = lab();
+        const listener = l.render.loadBalancer.listeners.find(
+            (x) => x.port === Number(flagValue(l.agents()[0], agentContainer, "proxy-server-port")),
+        )!;
+        const idleMs = listener.timeoutClientDataMs!;
+        const keepalive = flagValue(l.agents()[0], agentContainer, "keepalive-time");
+        await waitMesh(l, meshBoundMs);
+        const before = new Map(
+            await Promise.all(l.agents().map(async (a) => [a.name, await tunnelPorts(l, a)] as const)),
+        );
+        // The control: a connection through the same listener that says nothing.
+        const fip = l.render.loadBalancer.floatingIp;
+        const control = runAsync(
+            inNetns(l.ns.router, [
+                "/usr/bin/bash",
+                "-c",
+                `exec 3<>/dev/tcp/${fip}/${listener.port}; t0=$(date +%s%N); cat <&3 >/dev/null; echo $(( ($(date +%s%N) - t0) / 1000000 ))`,
+            ]),
+            { timeoutMs: idleMs * 3 },
+        );
+        await sleep(idleMs * 2.5);
+        const cutAfter = Number((await control).stdout.trim());
+        assert.ok(
+            cutAfter > idleMs * 0.9 && cutAfter < idleMs * 1.3,
+            `the idle control connection was cut after ${cutAfter} ms, not at the ${idleMs} ms timeout`,
+        );
+        for (const a of l.agents()) {
+            const now = await tunnelPorts(l, a);
+            const lost = before.get(a.name)!.filter((p) => !now.includes(p));
+            assert.deepEqual(
+                lost,
+                [],
+                `${a.name} lost tunnels ${lost.join(", ")} (had ${before.get(a.name)!.join(", ")}, now ${now.join(", ")})`,
+            );
+        }
+        assert.ok((await mesh(l)).complete);
+        figure(
+            `idle tunnels kept for ${(idleMs * 2.5) / 1000} s behind a ${idleMs / 1000} s LB idle timeout (keepalive ${keepalive}); a silent connection was cut after ${(cutAfter / 1000).toFixed(1)} s`,
+        );
+    });
+});
+
+async function keepsAnswering(l: Lab, forMs: number): Promise<{ total: number; failed: string[] }> {
+    const failed: string[] = [];
+    let total = 0;
+    const end = Date.now() + forMs;
+    while (Date.now() < end) {
+        const r = await tunnelRequests(l);
+        for (const [what, x] of Object.entries(r)) {
+            total++;
+            if (!x.ok) failed.push(`${what}: ${x.out.trim().slice(0, 200)}`);
+        }
+    }
+    return { total, failed };
+}
+
+describe("4. faults: requests pass through the survivors, and the mesh comes back", function () {
+    this.timeout(600_000);
+
+    it("survives losing one kube-apiserver with its konnectivity-server", async () => {
+        const l = lab();
+        const victim = l.apiservers()[0];
+        await l.killPod(victim);
+        const r = await keepsAnswering(l, 20_000);
+        assert.deepEqual(r.failed, [], `${r.failed.length} of ${r.total} requests failed`);
+        const t0 = Date.now();
+        await l.startPod(victim);
+        const ready = Date.now() - t0;
+        const meshMs = await waitMesh(l, meshBoundMs);
+        figure(
+            `server restart: pod ready after ${(ready / 1000).toFixed(1)} s, full mesh ${(meshMs / 1000).toFixed(1)} s later`,
+        );
+    });
+
+    it("survives losing one agent", async () => {
+        const l = lab();
+        const victim = l.agents()[0];
+        await l.killPod(victim);
+        const r = await keepsAnswering(l, 15_000);
+        assert.deepEqual(r.failed, [], `${r.failed.length} of ${r.total} requests failed`);
+        await l.startPod(victim);
+        await waitMesh(l, meshBoundMs);
+    });
+
+    it("survives losing one etcd member", async () => {
+        const l = lab();
+        const victim = l.podsOf("etcd")[1];
+        await l.killPod(victim);
+        const r = await keepsAnswering(l, 15_000);
+        const write = await l.kubectl(["annotate", "--overwrite", "pod", target.name, `e2e/fault=${Date.now()}`]);
+        assert.deepEqual(r.failed, [], `${r.failed.length} of ${r.total} requests failed`);
+        assert.equal(write.code, 0, `a write failed with one etcd member down: ${write.stderr}`);
+        await l.startPod(victim);
+        assert.ok((await mesh(l)).complete);
+    });
+});
