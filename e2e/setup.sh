@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end suite needs besides Go and Node: Debian's haproxy (Octavia's
-# amphora driver is HAProxy), iproute2 (network namespaces, veth, bridges), nftables (the worker
-# router's SNAT) and util-linux (unshare, setpriv: pods get their own mount and UTS namespaces
-# and drop to their runAsUser). Run as root; idempotent.
+# amphora driver is HAProxy), iproute2 (network namespaces, veth, bridges, ss), nftables (the
+# LB's floating IP and allowlists, the worker router's SNAT), util-linux (unshare, setpriv: pods
+# get their own UTS namespace and no_new_privs), curl (probes, metrics) and openssl (the
+# certificates the suite issues). Run as root; idempotent.
 set -euo pipefail
-packages=(haproxy iproute2 nftables util-linux procps)
+packages=(haproxy iproute2 nftables util-linux procps curl openssl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
