@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { images, secretSettings, Settings } from "../config";
+import { images, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
@@ -31,6 +31,8 @@ export class Cluster extends pulumi.ComponentResource {
     /** Admin kubeconfig of the user cluster, for its public API URL (a secret). */
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly agents: KonnectivityAgents;
+    /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
+    public readonly runningState: pulumi.Output<RunningState>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = secretSettings(args.settings);
@@ -149,6 +151,11 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint] },
         );
 
-        this.registerOutputs({ kubeconfig: this.kubeconfig, tunnels: this.agents.tunnels });
+        this.runningState = this.controlPlane.runningState;
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            tunnels: this.agents.tunnels,
+            runningState: this.runningState,
+        });
     }
 }

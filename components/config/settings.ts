@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RunningState } from "./runningState";
 import { VersionPins } from "./versions";
 
 /** The tunnel that carries control-plane -> worker traffic. */
@@ -115,4 +116,6 @@ export interface Settings {
         readonly certValidityHours: number;
         readonly earlyRenewalHours: number;
     };
+    /** What the cluster runs now, from the stack's last outputs; absent for a new cluster. */
+    readonly running?: RunningState;
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NodePorts, Settings, VersionPins } from "../config";
+import { NodePorts, RunningState, Settings, VersionPins } from "../config";
 import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
 import { apiserverFlags } from "./apiserverFlags";
@@ -62,6 +62,12 @@ export class ControlPlane extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** How seed-side clients reach kube-apiserver. */
     public readonly inSeedApiserverUrl: pulumi.Output<string>;
+    /**
+     * The version and tunnel the apiserver pods run. Known only once the apiserver Deployment
+     * rolled out (it is awaited), so a stack output built from it records what runs, and a failed
+     * rollout leaves the previous record in place.
+     */
+    public readonly runningState: pulumi.Output<RunningState>;
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         const pki = withSecretKeys(args.pki);
@@ -141,7 +147,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             ...tunnelPart.secrets.map((s) => secret(s, "konnectivity-server")),
             ...tunnelPart.configMaps.map((c) => configMap(c, "kube-apiserver")),
         ];
-        new k8s.apps.v1.Deployment(
+        const apiserver = new k8s.apps.v1.Deployment(
             `${name}-${apiserverName}`,
             apiserverDeployment({
                 layout,
@@ -204,7 +210,15 @@ export class ControlPlane extends pulumi.ComponentResource {
 
         this.namespace = ns.metadata.name;
         this.inSeedApiserverUrl = pulumi.output(apiserverUrl);
-        this.registerOutputs({ namespace: this.namespace, inSeedApiserverUrl: this.inSeedApiserverUrl });
+        this.runningState = apiserver.metadata.apply((): RunningState => ({
+            kubernetesVersion: versions.minor,
+            tunnelMode: tunnelPart.mode,
+        }));
+        this.registerOutputs({
+            namespace: this.namespace,
+            inSeedApiserverUrl: this.inSeedApiserverUrl,
+            runningState: this.runningState,
+        });
     }
 }
 

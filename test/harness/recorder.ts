@@ -33,6 +33,8 @@ export interface RecordedResource {
     /** URNs of the resources it depends on, and per input the URNs its value came from (as the engine records them). */
     readonly dependencies?: string[];
     readonly propertyDependencies?: Record<string, string[]>;
+    /** A read of an existing resource (a StackReference, a `.get()`), which the engine never creates. */
+    readonly read?: boolean;
 }
 
 export function isWireSecret(value: unknown): value is { value: unknown } {
@@ -110,6 +112,20 @@ interface WireRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
+interface WireReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getId(): string;
+    getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
+}
+interface WireReadResponse {
+    getUrn(): string;
+    getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
 interface WireResponse {
     getUrn(): string;
     getId(): string;
@@ -118,6 +134,10 @@ interface WireResponse {
 type Callback = (err: unknown, response: WireResponse | undefined) => void;
 interface MonitorLike {
     registerResource(req: WireRequest, callback: Callback): Promise<void>;
+    readResource(
+        req: WireReadRequest,
+        callback: (err: unknown, response: WireReadResponse | undefined) => void,
+    ): Promise<void>;
 }
 
 /**
@@ -155,6 +175,35 @@ export class Recorder {
                 if (!err && response) this.record(req, response);
                 callback(err, response);
             });
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req, callback) =>
+            read(req, (err, response) => {
+                if (!err && response) this.recordRead(req, response);
+                callback(err, response);
+            });
+    }
+
+    private recordRead(req: WireReadRequest, response: WireReadResponse): void {
+        const wireInputs = req.getProperties()?.toJavaScript() ?? {};
+        const wireOutputs = response.getProperties()?.toJavaScript() ?? {};
+        const parent = req.getParent();
+        this.resources.push({
+            urn: response.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            id: req.getId(),
+            custom: true,
+            parent,
+            provider: providerUrnOf(req.getProvider()) ?? this.inheritedProvider(parent, req.getType()),
+            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
+            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
+            wireInputs,
+            wireOutputs,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: {},
+            read: true,
+        });
     }
 
     private record(req: WireRequest, response: WireResponse): void {
@@ -183,6 +232,7 @@ export class Recorder {
 
     /** The engine resolves an omitted provider to the default provider of the package. */
     private inheritedProvider(_parent: string, type: string): string | undefined {
-        return type.startsWith("pulumi:providers:") ? undefined : `default:${type.split(":")[0]}`;
+        // Built-in resources (pulumi:pulumi:StackReference) have no provider plugin.
+        return type.startsWith("pulumi:") ? undefined : `default:${type.split(":")[0]}`;
     }
 }
