@@ -9,7 +9,7 @@ import { kubeconfigYaml } from "../components/shared/kubeconfig";
 import { etcdQuorum } from "../components/controlplane/podDisruptionBudgets";
 import { apiserverTunnel, konnectivityUdsName } from "../components/controlplane/tunnel";
 import { KonnectivityTunnelOptions } from "../components/controlplane/tunnel/konnectivity";
-import { ControlPlaneLayout } from "../components/controlplane/types";
+import { ControlPlaneLayout } from "../components/shared/seedObjects";
 import { parseEgressSelector, egressSelectorDataKey } from "../components/controlplane/egressSelector";
 import { at } from "./harness";
 

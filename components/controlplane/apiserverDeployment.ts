@@ -1,13 +1,14 @@
 import { apiserverPort, images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { publicAddressEnv } from "./apiserverFlags";
-import { objectMeta, selectorLabels } from "./labels";
+import { objectMeta, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
 
-import { mounts, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext } from "./security";
+import { mounts } from "./secrets";
+import { secretVolume, volumeMount } from "../shared/mounts";
+import { containerSecurityContext } from "../shared/seedSecurity";
 import { ApiserverTunnel } from "./tunnel/types";
-import { ControlPlaneLayout, DeploymentArgs } from "./types";
+import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
 
 export const apiserverName = "apiserver";
 export const apiserverContainerName = "kube-apiserver";

@@ -1,7 +1,8 @@
 import { apiserverPort } from "../config";
 import { identities } from "../shared/identities";
 import { etcdClientPort, etcdMemberHosts } from "../shared/seedNames";
-import { file, files, mounts } from "./secrets";
+import { file } from "../shared/mounts";
+import { files, mounts } from "./secrets";
 
 /**
  * The environment variable that carries the public address into the kube-apiserver container.

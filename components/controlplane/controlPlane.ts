@@ -4,11 +4,10 @@ import { NodePorts, RunningState, Settings, VersionPins } from "../config";
 import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
 import { apiserverFlags } from "./apiserverFlags";
-import { configChecksum } from "../shared/checksum";
 import { controllerManagerDeployment, controllerManagerName } from "./controllerManager";
 import { etcdStatefulSet } from "./etcdStatefulSet";
 import { kubeconfigOutput } from "../shared/kubeconfig";
-import { AppName, objectMeta } from "./labels";
+import { AppName, objectMeta } from "../shared/seedLabels";
 import { controlPlaneNamespace } from "./namespace";
 import { withSecretKeys } from "./pkiInput";
 import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
@@ -18,13 +17,14 @@ import {
     apiserverPkiSecret,
     controllerManagerSecret,
     etcdPkiSecret,
-    mountedFiles,
     schedulerSecret,
     serviceAccountSecret,
 } from "./secrets";
+import { mountedChecksum } from "../shared/seedObjects";
 import { apiserverService, etcdService } from "./services";
 import { apiserverTunnel } from "./tunnel";
-import { ConfigMapSpec, ControlPlaneLayout, ControlPlanePki, Pem, SecretSpec } from "./types";
+import { ConfigMapSpec, ControlPlaneLayout, Pem, SecretSpec } from "../shared/seedObjects";
+import { ControlPlanePki } from "./types";
 
 export interface ControlPlaneArgs {
     clusterName: string;
@@ -120,7 +120,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 replicas: etcdReplicas,
                 storageSize: etcdStorageSize,
                 storageClass: etcdStorageClass,
-                checksum: checksumOf(etcdFiles),
+                checksum: mountedChecksum(etcdFiles),
             }),
             after(etcdObjects),
         );
@@ -155,7 +155,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 flags: apiserverFlags({ namespace, etcdReplicas, serviceCidr }),
                 tunnel: tunnelPart,
                 publicAddress,
-                checksum: checksumOf([...apiserverFiles, ...tunnelPart.secrets, ...tunnelPart.configMaps]),
+                checksum: mountedChecksum([...apiserverFiles, ...tunnelPart.secrets, ...tunnelPart.configMaps]),
             }),
             after(apiserverObjects),
         );
@@ -187,7 +187,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 replicas: leaderElectedReplicas,
                 serviceCidr,
                 podCidr,
-                checksum: checksumOf(cmFiles),
+                checksum: mountedChecksum(cmFiles),
             }),
             after(cmFiles.map((s) => secret(s, "kube-controller-manager"))),
         );
@@ -199,7 +199,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         const schedulerFiles = [schedulerSecret(kubeconfig(identities.scheduler.commonName, pki.scheduler))];
         new k8s.apps.v1.Deployment(
             `${name}-${schedulerName}`,
-            schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: checksumOf(schedulerFiles) }),
+            schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: mountedChecksum(schedulerFiles) }),
             after(schedulerFiles.map((s) => secret(s, "kube-scheduler"))),
         );
         new k8s.policy.v1.PodDisruptionBudget(
@@ -220,13 +220,4 @@ export class ControlPlane extends pulumi.ComponentResource {
             runningState: this.runningState,
         });
     }
-}
-
-/** configChecksum over Secrets and ConfigMaps. A hash of the keys reveals none of them: not secret. */
-function checksumOf(objects: readonly (SecretSpec | ConfigMapSpec)[]): pulumi.Output<string> {
-    const entries = mountedFiles(objects);
-    const sum = pulumi
-        .all(entries.map((e) => e.content))
-        .apply((contents) => configChecksum(entries.map((e, i) => ({ ...e, content: contents[i] }))));
-    return pulumi.unsecret(sum);
 }

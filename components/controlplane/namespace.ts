@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { ControlPlaneLayout } from "./types";
+import { ControlPlaneLayout } from "../shared/seedObjects";
 
 /**
  * The cluster's namespace in the seed. Every pod of the control plane meets the `restricted`

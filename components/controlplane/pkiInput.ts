@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Pki } from "../pki/pki";
-import { ControlPlanePki, Pem } from "./types";
+import { ControlPlanePki } from "./types";
+import { Pem } from "../shared/seedObjects";
 
 /** The part of a cluster's PKI that its control plane mounts (not the admin's or agents' keys). */
 export function controlPlanePki(pki: Pki): ControlPlanePki {

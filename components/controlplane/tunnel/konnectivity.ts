@@ -3,10 +3,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { NodePorts, Settings } from "../../config";
 import { egressSelectorYaml, konnectivityEgressSelector, egressSelectorDataKey } from "../egressSelector";
 import { konnectivityServerFlags, ProxyStrategy } from "../konnectivityServerFlags";
-import { objectMeta, selectorLabels } from "../labels";
-import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../secrets";
-import { containerSecurityContext } from "../security";
-import { ControlPlaneLayout, ServiceArgs } from "../types";
+import { objectMeta, selectorLabels } from "../../shared/seedLabels";
+import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../../shared/mounts";
+import { containerSecurityContext } from "../../shared/seedSecurity";
+import { ControlPlaneLayout, ServiceArgs } from "../../shared/seedObjects";
 import { ApiserverTunnel } from "./types";
 
 export const konnectivityServerContainerName = "konnectivity-server";

@@ -1,5 +1,5 @@
 import type { TunnelMode } from "../../config";
-import type { ConfigMapSpec, Container, SecretSpec, ServiceArgs, Volume, VolumeMount } from "../types";
+import type { ConfigMapSpec, Container, SecretSpec, ServiceArgs, Volume, VolumeMount } from "../../shared/seedObjects";
 
 /**
  * What a tunnel mode adds to the control plane: containers, volumes and flags of the
