@@ -15,6 +15,8 @@ export interface ApiserverFlagOptions {
     readonly namespace: string;
     readonly etcdReplicas: number;
     readonly serviceCidr: string;
+    /** The node addresses the tunnel reaches, from the tunnel mode. */
+    readonly kubeletPreferredAddressTypes: readonly string[];
 }
 
 /**
@@ -50,8 +52,7 @@ export function apiserverFlags(o: ApiserverFlagOptions): string[] {
         `--tls-private-key-file=${file(pki, files.apiserverKey)}`,
         `--kubelet-client-certificate=${file(pki, files.kubeletClientCert)}`,
         `--kubelet-client-key=${file(pki, files.kubeletClientKey)}`,
-        // The konnectivity agent resolves these on the worker side.
-        "--kubelet-preferred-address-types=InternalIP,ExternalIP",
+        `--kubelet-preferred-address-types=${o.kubeletPreferredAddressTypes.join(",")}`,
         `--proxy-client-cert-file=${file(pki, files.frontProxyClientCert)}`,
         `--proxy-client-key-file=${file(pki, files.frontProxyClientKey)}`,
         `--requestheader-client-ca-file=${file(pki, files.frontProxyCa)}`,

@@ -7,7 +7,6 @@ export interface ControlPlanePki {
     readonly clusterCa: Pem;
     readonly etcdCaCertPem: pulumi.Input<string>;
     readonly frontProxyCaCertPem: pulumi.Input<string>;
-    readonly konnectivityCaCertPem: pulumi.Input<string>;
     readonly apiserver: Pem;
     readonly apiserverKubeletClient: Pem;
     readonly apiserverEtcdClient: Pem;
@@ -16,7 +15,6 @@ export interface ControlPlanePki {
     readonly etcdPeer: Pem;
     readonly controllerManager: Pem;
     readonly scheduler: Pem;
-    readonly konnectivityServer: Pem;
     readonly serviceAccount: {
         readonly privateKeyPem: pulumi.Input<string>;
         readonly publicKeyPem: pulumi.Input<string>;
