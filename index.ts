@@ -1,27 +1,37 @@
-import { Cluster } from "./components/cluster";
-import { loadSettings } from "./components/config";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster, lastStackOutput } from "./components/cluster";
+import { loadSettings, parseRunningState, runningStateOutput, withRunningState } from "./components/config";
 
-// Validation comes first: a bad config throws here, before any resource is registered.
-const settings = loadSettings();
-const cluster = new Cluster(settings.clusterName, { settings });
+export = async () => {
+    // Validation comes first: a bad config throws here, before anything is registered. Then the
+    // stack's own last outputs say what the cluster runs now (nothing for a new cluster), so that
+    // a transition is checked against state before any resource is registered.
+    const configured = loadSettings();
+    const settings = withRunningState(configured, parseRunningState(await lastStackOutput(runningStateOutput)));
+    const cluster = new Cluster(settings.clusterName, { settings });
 
-export const clusterName = settings.clusterName;
-export const kubernetesVersion = settings.versions.kubernetes;
-export const controlPlaneProjectId = cluster.controlPlaneTenant.projectId;
-export const controlPlaneSubnetId = cluster.controlPlaneTenant.subnetId;
-export const controlPlaneRouterAddress = cluster.controlPlaneTenant.routerExternalAddress;
-export const workerProjectId = cluster.workerTenant.projectId;
-export const workerNetworkId = cluster.workerTenant.networkId;
-export const workerSubnetId = cluster.workerTenant.subnetId;
-export const workerRouterAddress = cluster.workerTenant.routerExternalAddress;
-export const workerSecurityGroupId = cluster.workerSecurityGroup.securityGroupId;
-export const apiAddress = cluster.apiEndpoint.publicAddress;
-export const apiUrl = cluster.apiEndpoint.apiUrl;
-export const tunnelAddress = cluster.apiEndpoint.tunnelAddress;
-export const seedNamespace = cluster.controlPlane.namespace;
-export const clusterCaCertificate = cluster.pki.authorities.cluster.certPem;
-export const konnectivityCaCertificate = cluster.pki.authorities.konnectivity.certPem;
-/** Admin kubeconfig of the user cluster (secret): `pulumi stack output kubeconfig --show-secrets`. */
-export const kubeconfig = cluster.kubeconfig;
-/** Tunnels the configuration yields: agents x konnectivity-servers. */
-export const tunnels = cluster.agents.tunnels;
+    return {
+        clusterName: settings.clusterName,
+        kubernetesVersion: settings.versions.kubernetes,
+        controlPlaneProjectId: cluster.controlPlaneTenant.projectId,
+        controlPlaneSubnetId: cluster.controlPlaneTenant.subnetId,
+        controlPlaneRouterAddress: cluster.controlPlaneTenant.routerExternalAddress,
+        workerProjectId: cluster.workerTenant.projectId,
+        workerNetworkId: cluster.workerTenant.networkId,
+        workerSubnetId: cluster.workerTenant.subnetId,
+        workerRouterAddress: cluster.workerTenant.routerExternalAddress,
+        workerSecurityGroupId: cluster.workerSecurityGroup.securityGroupId,
+        apiAddress: cluster.apiEndpoint.publicAddress,
+        apiUrl: cluster.apiEndpoint.apiUrl,
+        tunnelAddress: cluster.apiEndpoint.tunnelAddress,
+        seedNamespace: cluster.controlPlane.namespace,
+        clusterCaCertificate: cluster.pki.authorities.cluster.certPem,
+        konnectivityCaCertificate: cluster.pki.tunnel.authority.certPem,
+        /** Admin kubeconfig of the user cluster (secret): `pulumi stack output kubeconfig --show-secrets`. */
+        kubeconfig: cluster.kubeconfig,
+        /** Tunnels the configuration yields: agents x konnectivity-servers. */
+        tunnels: cluster.tunnel.tunnels,
+        /** What runs after this update; the next update reads it back (see components/config/runningState.ts). */
+        [runningStateOutput]: cluster.runningState,
+    } satisfies Record<string, pulumi.Input<unknown>>;
+};

@@ -1,1 +1,2 @@
 export { Cluster, ClusterArgs } from "./cluster";
+export { lastStackOutput } from "./ownStack";

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RunningState } from "./runningState";
 import { VersionPins } from "./versions";
 
 /** The tunnel that carries control-plane -> worker traffic. */
@@ -16,16 +17,16 @@ export type ProjectSettings =
           readonly description: string;
           readonly roles: readonly string[];
       }
-    | { readonly kind: "adopt"; readonly id: string };
+    | { readonly kind: "adopt"; readonly id: pulumi.Input<string> };
 
 export type NetworkSettings =
     | { readonly kind: "create"; readonly cidr: string }
     | {
           readonly kind: "adopt";
           readonly cidr: string;
-          readonly networkId: string;
-          readonly subnetId: string;
-          readonly routerId: string;
+          readonly networkId: pulumi.Input<string>;
+          readonly subnetId: pulumi.Input<string>;
+          readonly routerId: pulumi.Input<string>;
       };
 
 /** How the OpenStack provider of a tenant authenticates. Secrets stay Outputs. */
@@ -66,7 +67,12 @@ export interface NodePorts {
     readonly openvpn: number;
 }
 
-/** The validated stack configuration, defaults applied. Builders and components read only this. */
+/**
+ * The validated configuration of one cluster, defaults applied and derived values derived.
+ * Builders and components read only this. Made only by `parseSettings` (a plain object) or
+ * `loadSettings` (stack config); `Cluster` refuses any other object, so a copy with a changed
+ * field cannot skip validation or keep a derived value of another cluster.
+ */
 export interface Settings {
     readonly clusterName: string;
     /** The Kubernetes minor and every version it pins (images). */
@@ -82,8 +88,13 @@ export interface Settings {
     readonly seed: {
         readonly kubeconfig: pulumi.Output<string>;
         readonly nodeAddresses: readonly string[];
-        readonly securityGroupId: string;
-        /** The namespace in the seed that holds this cluster's control plane. */
+        readonly securityGroupId: pulumi.Input<string>;
+        /**
+         * The project that owns the seed nodes' security group, when it is not the control-plane
+         * tenant's: the NodePort rules then go through a provider scoped to it.
+         */
+        readonly securityGroupProjectId?: pulumi.Input<string>;
+        /** The namespace in the seed that holds this cluster's control plane, `cluster-<name>`. */
         readonly namespace: string;
         readonly nodePorts: NodePorts;
     };
@@ -115,4 +126,6 @@ export interface Settings {
         readonly certValidityHours: number;
         readonly earlyRenewalHours: number;
     };
+    /** What the cluster runs now, from the stack's last outputs; absent for a new cluster. */
+    readonly running?: RunningState;
 }

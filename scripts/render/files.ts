@@ -43,6 +43,7 @@ export function resourceRecord(r: RecordedResource, showSecrets: boolean) {
         provider: r.provider ?? null,
         inputs: inputsOf(r, showSecrets),
         outputs: outputsOf(r, showSecrets),
+        ...(r.read ? { read: true } : {}),
     };
 }
 

@@ -57,7 +57,8 @@ export function treeLines(resources: readonly RecordedResource[], describe: (r: 
 const isProvider = (r: RecordedResource) => r.type.startsWith("pulumi:providers:");
 const isStack = (r: RecordedResource) => r.type === "pulumi:pulumi:Stack";
 /** What the summary counts as a resource: what a provider creates (not providers, components or the stack). */
-const isManaged = (r: RecordedResource) => r.custom && !isProvider(r) && !isStack(r);
+// A read (a StackReference) creates nothing: it is shown in the tree but not counted as managed.
+const isManaged = (r: RecordedResource) => r.custom && !r.read && !isProvider(r) && !isStack(r);
 
 function category(r: RecordedResource, clusterName: string): string {
     const pkg = r.type.split(":")[0];
@@ -99,8 +100,9 @@ export function summaryLine(resources: readonly RecordedResource[], clusterName:
         .map(([c, n]) => `${n} ${c}`);
     const providers = resources.filter(isProvider).length;
     const components = resources.filter((r) => !r.custom && !isStack(r)).length;
+    const reads = resources.filter((r) => r.read).length;
     return (
         `${managed.length} resources${parts.length > 0 ? `: ${parts.join(", ")}` : ""}` +
-        ` (+ ${providers} providers, ${components} components)`
+        ` (+ ${providers} providers, ${components} components${reads > 0 ? `, ${reads} read${reads === 1 ? "" : "s"}` : ""})`
     );
 }

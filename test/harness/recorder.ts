@@ -33,6 +33,10 @@ export interface RecordedResource {
     /** URNs of the resources it depends on, and per input the URNs its value came from (as the engine records them). */
     readonly dependencies?: string[];
     readonly propertyDependencies?: Record<string, string[]>;
+    /** A read of an existing resource (a StackReference, a `.get()`), which the engine never creates. */
+    readonly read?: boolean;
+    /** The URNs its `aliases` name (in the mock monitor's URN scheme, like `urn`). */
+    readonly aliases?: string[];
 }
 
 export function isWireSecret(value: unknown): value is { value: unknown } {
@@ -99,7 +103,27 @@ function providerUrnOf(ref: string): string | undefined {
     return cut > 0 ? ref.slice(0, cut) : ref;
 }
 
+interface WireAlias {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/**
+ * The URN an alias names, built as the mock monitor builds URNs: the parent's own type (the last
+ * of its URN's type chain) joined to the type with "$", so that it compares with recorded URNs.
+ */
+function aliasUrn(alias: WireAlias, req: WireRequest, self: string): string {
+    const spec = alias.getSpec();
+    if (spec === undefined) return alias.getUrn();
+    const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(self) ?? [];
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    const type = spec.getType() || req.getType();
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${spec.getName() || req.getName()}`;
+}
+
 interface WireRequest {
+    getAliasesList(): WireAlias[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -110,6 +134,20 @@ interface WireRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
+interface WireReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getId(): string;
+    getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
+}
+interface WireReadResponse {
+    getUrn(): string;
+    getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
 interface WireResponse {
     getUrn(): string;
     getId(): string;
@@ -118,6 +156,10 @@ interface WireResponse {
 type Callback = (err: unknown, response: WireResponse | undefined) => void;
 interface MonitorLike {
     registerResource(req: WireRequest, callback: Callback): Promise<void>;
+    readResource(
+        req: WireReadRequest,
+        callback: (err: unknown, response: WireReadResponse | undefined) => void,
+    ): Promise<void>;
 }
 
 /**
@@ -155,6 +197,35 @@ export class Recorder {
                 if (!err && response) this.record(req, response);
                 callback(err, response);
             });
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req, callback) =>
+            read(req, (err, response) => {
+                if (!err && response) this.recordRead(req, response);
+                callback(err, response);
+            });
+    }
+
+    private recordRead(req: WireReadRequest, response: WireReadResponse): void {
+        const wireInputs = req.getProperties()?.toJavaScript() ?? {};
+        const wireOutputs = response.getProperties()?.toJavaScript() ?? {};
+        const parent = req.getParent();
+        this.resources.push({
+            urn: response.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            id: req.getId(),
+            custom: true,
+            parent,
+            provider: providerUrnOf(req.getProvider()) ?? this.inheritedProvider(parent, req.getType()),
+            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
+            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
+            wireInputs,
+            wireOutputs,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: {},
+            read: true,
+        });
     }
 
     private record(req: WireRequest, response: WireResponse): void {
@@ -178,11 +249,13 @@ export class Recorder {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             dependencies: req.getDependenciesList(),
             propertyDependencies: propertyDependenciesOf(req),
+            aliases: req.getAliasesList().map((a) => aliasUrn(a, req, urn)),
         });
     }
 
     /** The engine resolves an omitted provider to the default provider of the package. */
     private inheritedProvider(_parent: string, type: string): string | undefined {
-        return type.startsWith("pulumi:providers:") ? undefined : `default:${type.split(":")[0]}`;
+        // Built-in resources (pulumi:pulumi:StackReference) have no provider plugin.
+        return type.startsWith("pulumi:") ? undefined : `default:${type.split(":")[0]}`;
     }
 }

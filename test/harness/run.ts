@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { Recorder, RecordedResource } from "./recorder";
+import { stackReferenceMock } from "./providers/stackReference";
 import { ProviderMock } from "./providers/types";
 import { projectName, projectRoot, StackConfig } from "./stackConfig";
 
@@ -20,6 +21,13 @@ export interface RunOptions {
     readonly providers?: ProviderMock[];
     /** The program to run; defaults to the project's index.ts. */
     readonly program?: string;
+    /**
+     * The outputs this stack had after its last update (what a StackReference to itself reads);
+     * none by default, like a new stack.
+     */
+    readonly lastOutputs?: Record<string, unknown>;
+    /** Outputs of other stacks, by the name a StackReference gives (organization/project/stack). */
+    readonly stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** Resolves stack outputs the way the engine records them (secrets unwrapped). */
@@ -47,9 +55,13 @@ function forgetProjectModules(): void {
  */
 export async function runProgram(config: StackConfig, options: RunOptions = {}): Promise<ProgramRun> {
     const { stack = "dev", preview = false, providers = [], program = path.join(projectRoot, "index.ts") } = options;
-    const recorder = new Recorder(providers);
+    const references = stackReferenceMock({
+        ...options.stackOutputs,
+        ...(options.lastOutputs ? { [`organization/${projectName}/${stack}`]: options.lastOutputs } : {}),
+    });
+    const recorder = new Recorder([...providers, references]);
     pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
-    await pulumi.runtime.setMocks(recorder.mocks, projectName, stack, preview);
+    await pulumi.runtime.setMocks(recorder.mocks, projectName, stack, preview, "organization");
     recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);
     forgetProjectModules();
 
@@ -69,7 +81,9 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
     try {
         const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            return require(program);
+            const exported: unknown = require(program);
+            // Like the Node.js language host: an exported function is the program, its result the outputs.
+            return typeof exported === "function" ? await (exported as () => unknown)() : exported;
         });
         outputs = await resolveOutputs(stackOutputs ?? {});
     } catch (e) {
