@@ -7,6 +7,7 @@ import * as ipaddr from "ipaddr.js";
 import { renderInProcess } from "../../scripts/render/inProcess";
 import { seedFolder, userClusterFolder } from "../../scripts/render/providers";
 import { RecordedResource } from "../../test/harness/recorder";
+import { projectName, StackConfig } from "../../test/harness/stackConfig";
 
 export interface K8sObject {
     readonly apiVersion: string;
@@ -53,6 +54,7 @@ export interface LoadBalancer {
     readonly provider: string;
     /** The VIP on the seed's subnet. */
     readonly vipAddress: string;
+    readonly vipSubnetId: string;
     readonly floatingIp: string;
     readonly listeners: readonly Listener[];
 }
@@ -147,6 +149,7 @@ function loadBalancerOf(resources: readonly RecordedResource[]): LoadBalancer {
     return {
         provider: String(field(lb, "loadbalancerProvider") ?? "amphora"),
         vipAddress: String(field(lb, "vipAddress")),
+        vipSubnetId: String(field(lb, "vipSubnetId")),
         floatingIp: String(fip ? field(fip, "address") : ""),
         listeners,
     };
@@ -161,13 +164,21 @@ function subnets(resources: readonly RecordedResource[]): Map<string, Subnet & {
     );
 }
 
-function containing(all: Map<string, Subnet>, address: string): Subnet {
-    const found = [...all.values()].find((s) => ipaddr.parse(address).match(ipaddr.parseCIDR(s.cidr)));
-    if (!found) throw new Error(`render: no subnet holds ${address}`);
-    return found;
+/**
+ * A tenant's subnet: the recorded one, or for an adopted network (nothing recorded) the CIDR its
+ * config states, with the first host as gateway (OpenStack's default).
+ */
+function tenantSubnet(found: Subnet | undefined, config: StackConfig, tenantKey: string): Subnet {
+    if (found) return found;
+    const text = config.values[`${projectName}:${tenantKey}`];
+    const cidr = text ? (JSON.parse(text) as { network?: { cidr?: string } }).network?.cidr : undefined;
+    if (!cidr) throw new Error(`render: no subnet for ${tenantKey} (neither recorded nor in its config)`);
+    const gateway = ipaddr.IPv4.networkAddressFromCIDR(cidr).toByteArray();
+    gateway[3] += 1;
+    return { name: `${tenantKey} (adopted)`, cidr, gatewayIp: gateway.join(".") };
 }
 
-/** The subnet behind the router whose external address is `routerAddress`. */
+/** The subnet behind the router whose external address is `routerAddress`, if recorded. */
 function subnetBehindRouter(resources: readonly RecordedResource[], all: Map<string, Subnet>, routerAddress: string) {
     const router = ofType(resources, "openstack:networking/router:Router").find((r) => {
         const ips = field(r, "externalFixedIps");
@@ -178,9 +189,7 @@ function subnetBehindRouter(resources: readonly RecordedResource[], all: Map<str
               (i) => field(i, "routerId") === router.id,
           )
         : undefined;
-    const subnet = iface ? all.get(String(field(iface, "subnetId"))) : undefined;
-    if (!subnet) throw new Error(`render: no subnet behind the router with address ${routerAddress}`);
-    return subnet;
+    return iface ? all.get(String(field(iface, "subnetId"))) : undefined;
 }
 
 /** Renders the stack (Pulumi.<stack>.yaml with `changes`) in this process, with real secrets. */
@@ -198,8 +207,12 @@ export async function render(changes: Record<string, unknown> = {}, stack = "dev
         userCluster: objects(userClusterFolder),
         outputs: r.outputs,
         loadBalancer,
-        seedSubnet: containing(all, loadBalancer.vipAddress),
-        workerSubnet: subnetBehindRouter(r.resources, all, String(r.outputs.workerRouterAddress)),
+        seedSubnet: tenantSubnet(all.get(loadBalancer.vipSubnetId), r.config, "controlPlaneTenant"),
+        workerSubnet: tenantSubnet(
+            subnetBehindRouter(r.resources, all, String(r.outputs.workerRouterAddress)),
+            r.config,
+            "workerTenant",
+        ),
         pki: r.rendering.pki.map((p) => ({ file: p.file, content: p.content })),
     };
 }

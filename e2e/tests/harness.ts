@@ -13,6 +13,11 @@ export function figure(line: string): void {
     console.log(`      [figure] ${line}`);
 }
 
+// A root hook: every figure again at the end of the run, in one place.
+after(() => {
+    if (figures.length > 0) console.log(`\n  Figures:\n${figures.map((f) => `    - ${f}`).join("\n")}`);
+});
+
 export interface LabContext {
     lab?: Lab;
     rendered?: Rendered;

@@ -16,6 +16,8 @@ export interface InProcessOptions {
 
 export interface InProcessRender {
     readonly clusterName: string;
+    /** The config the program ran with (stand-ins included). */
+    readonly config: StackConfig;
     /** Every registered resource, as the engine would see it. */
     readonly resources: RecordedResource[];
     /** The stack outputs, resolved (secrets unwrapped). */
@@ -37,5 +39,5 @@ export async function renderInProcess(options: InProcessOptions): Promise<InProc
     if (run.error) throw run.error;
     const clusterName = config.values[`${projectName}:clusterName`] ?? stack;
     const rendering = renderFiles(run.resources, { clusterName, showSecrets });
-    return { clusterName, resources: run.resources, outputs: run.outputs, rendering };
+    return { clusterName, config, resources: run.resources, outputs: run.outputs, rendering };
 }
