@@ -12,9 +12,8 @@ import { Lab } from "./lib/lab";
 import { inNetns } from "./lib/netns";
 import { sourcesOf } from "./lib/pods";
 import { runAsync } from "./lib/proc";
-import { render } from "./lib/render";
+import { render, suiteChanges } from "./lib/render";
 import { download, portForward, startTarget, target } from "./lib/target";
-import { suiteChanges } from "./tests/harness";
 
 const rounds = Number(process.env.GKS_BENCH_ROUNDS ?? 40);
 const payload = 64 << 20;

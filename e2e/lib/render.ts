@@ -192,6 +192,9 @@ function subnetBehindRouter(resources: readonly RecordedResource[], all: Map<str
     return iface ? all.get(String(field(iface, "subnetId"))) : undefined;
 }
 
+/** The config the suite runs: the dev stack with a one-minute LB idle timeout (test 6 stays short). */
+export const suiteChanges = { lbIdleTimeoutSeconds: 60 };
+
 /** Renders the stack (Pulumi.<stack>.yaml with `changes`) in this process, with real secrets. */
 export async function render(changes: Record<string, unknown> = {}, stack = "dev"): Promise<Rendered> {
     const r = await renderInProcess({ stack, changes, showSecrets: true });

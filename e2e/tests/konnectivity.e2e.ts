@@ -8,7 +8,7 @@ import * as path from "path";
 import { newCa, issue } from "../lib/certs";
 import { Lab } from "../lib/lab";
 import { agentConnections, agentContainer, flagValue, mesh, serverBackends, waitMesh } from "../lib/konnectivity";
-import { Pod, PodTemplate } from "../lib/pods";
+import { Pod, PodTemplate, sourcesOf } from "../lib/pods";
 import { runAsync } from "../lib/proc";
 import { inNetns } from "../lib/netns";
 import { portForward, startTarget, target } from "../lib/target";
@@ -194,6 +194,47 @@ describe("3. logs, exec, port-forward and node proxy go through the tunnel", fun
             [...new Set(sources)].filter((s) => !agentIPs.includes(s)),
             [],
             "requests reached the kubelet from outside the agents",
+        );
+    });
+
+    it("reach a kubelet that admits kube-apiserver's certificate through its RBAC only", async () => {
+        const l = lab();
+        const node = l.workers.find((w) => w.name === target.node)!;
+        const dir = path.join(l.root, "kubelet-clients");
+        const stranger = issue(dir, "stranger", l.clusterCaPair, { commonName: "e2e-stranger", usage: "client" });
+        const secrets = sourcesOf(l.render.seed, l.seedNamespace).secrets;
+        const pki = [...secrets.values()].find((d) => d["kubelet-client.crt"] !== undefined)!;
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, "apiserver.crt"), pki["kubelet-client.crt"]);
+        fs.writeFileSync(path.join(dir, "apiserver.key"), pki["kubelet-client.key"], { mode: 0o600 });
+        const status = async (cert: string[]) =>
+            (
+                await runAsync(
+                    inNetns(l.ns.router, [
+                        "/usr/bin/curl",
+                        "-sk",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "--max-time",
+                        "10",
+                        ...cert,
+                        `https://${node.address}:10250/healthz`,
+                    ]),
+                    { timeoutMs: 20_000 },
+                )
+            ).stdout;
+        assert.equal(await status([]), "401", "a client without a certificate");
+        assert.equal(
+            await status(["--cert", stranger.cert, "--key", stranger.key]),
+            "403",
+            "a cluster-CA user without the binding",
+        );
+        assert.equal(
+            await status(["--cert", path.join(dir, "apiserver.crt"), "--key", path.join(dir, "apiserver.key")]),
+            "200",
+            "kube-apiserver's kubelet client",
         );
     });
 

@@ -3,7 +3,8 @@
 // GETs such as /healthz and /pods), authenticated and authorised the way a kubelet with
 // `authentication.x509.clientCAFile` and `authorization.mode: Webhook` does it: the client
 // certificate must chain to the cluster CA (user = CN, groups = O), and every request is a
-// SubjectAccessReview on nodes/<subresource> made with the node's own credentials.
+// SubjectAccessReview on nodes/<subresource> made with the node's own credentials, its answer
+// cached for the kubelet's default TTLs.
 //
 // Why a stand-in: kubemark's hollow node (which registers the Node and runs its pods on a fake
 // runtime) builds its kubelet server without TLS and without authentication (cmd/kubelet/app's
@@ -33,6 +34,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
@@ -49,7 +51,22 @@ type standIn struct {
 	client   kubernetes.Interface
 	verify   x509.VerifyOptions
 	logLines int
+
+	mu        sync.Mutex
+	decisions map[string]decision
 }
+
+// decision is a cached SubjectAccessReview answer, kept as long as a kubelet's webhook
+// authorizer keeps it by default (cacheAuthorizedTTL 5m, cacheUnauthorizedTTL 30s).
+type decision struct {
+	allowed bool
+	until   time.Time
+}
+
+const (
+	authorizedTTL   = 5 * time.Minute
+	unauthorizedTTL = 30 * time.Second
+)
 
 type identity struct {
 	user   string
@@ -101,6 +118,16 @@ var verbs = map[string]string{"GET": "get", "POST": "create", "PUT": "update", "
 func (s *standIn) authorize(ctx context.Context, id identity, r *http.Request) (bool, []string, error) {
 	subs := subresources(r.URL.Path)
 	for _, sub := range subs {
+		key := strings.Join([]string{id.user, strings.Join(id.groups, ","), verbs[r.Method], sub}, "|")
+		s.mu.Lock()
+		cached, ok := s.decisions[key]
+		s.mu.Unlock()
+		if ok && time.Now().Before(cached.until) {
+			if cached.allowed {
+				return true, subs, nil
+			}
+			continue
+		}
 		review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
 			User:   id.user,
 			Groups: id.groups,
@@ -112,6 +139,13 @@ func (s *standIn) authorize(ctx context.Context, id identity, r *http.Request) (
 		if err != nil {
 			return false, subs, err
 		}
+		ttl := unauthorizedTTL
+		if result.Status.Allowed {
+			ttl = authorizedTTL
+		}
+		s.mu.Lock()
+		s.decisions[key] = decision{allowed: result.Status.Allowed, until: time.Now().Add(ttl)}
+		s.mu.Unlock()
 		if result.Status.Allowed {
 			return true, subs, nil
 		}
@@ -346,10 +380,11 @@ func main() {
 		log.Fatal(err)
 	}
 	s := &standIn{
-		node:     *node,
-		client:   client,
-		verify:   x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
-		logLines: *logLines,
+		node:      *node,
+		client:    client,
+		verify:    x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+		logLines:  *logLines,
+		decisions: map[string]decision{},
 	}
 	server := &http.Server{
 		Addr:              *listen,
