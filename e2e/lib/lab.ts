@@ -19,7 +19,7 @@ import { defaultMinor } from "../build/targets";
 import { built } from "./images";
 import { issue, KeyPair, kubeconfig } from "./certs";
 import { Haproxy, kubeProxyHaproxyConfig, octaviaHaproxyConfig, octaviaNftables, ServiceRoute } from "./haproxy";
-import { Fabric, inNetns } from "./netns";
+import { Fabric, httpStatus, inNetns, netnsPrefix } from "./netns";
 import { Pod, PodPlacement, PodSources, PodSpec, PodTemplate, Probe, sourcesOf } from "./pods";
 import { must, Proc, runAsync, RunResult } from "./proc";
 import { K8sObject, output, Rendered } from "./render";
@@ -265,7 +265,7 @@ export class Lab {
         return flag.split("=")[1];
     }
 
-    nft(netns: string, rules: string): void {
+    private nft(netns: string, rules: string): void {
         const file = path.join(this.root, `${netns}.nft`);
         fs.writeFileSync(file, rules);
         must(inNetns(netns, ["/usr/sbin/nft", "-f", file]));
@@ -384,21 +384,7 @@ export class Lab {
             const port = portNumber(pod.spec, probe.httpGet.port);
             const scheme = (probe.httpGet.scheme ?? "HTTP").toLowerCase();
             const url = `${scheme}://${pod.placement.podIP}:${port}${probe.httpGet.path ?? "/"}`;
-            const r = await runAsync(
-                inNetns(node, [
-                    "/usr/bin/curl",
-                    "-sk",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                    "--max-time",
-                    String(probe.timeoutSeconds ?? 1),
-                    url,
-                ]),
-                { timeoutMs: 20_000 },
-            );
-            const code = Number(r.stdout);
+            const code = Number(await httpStatus(node, url, [], probe.timeoutSeconds ?? 1));
             return code >= 200 && code < 400;
         }
         if (probe.tcpSocket) {
@@ -490,18 +476,12 @@ export class Lab {
             const address = nth(worker.cidr, 10 + i);
             this.workers.push({
                 name,
-                netns: `${this.fabric.hub.replace(/-hub$/, "")}-${name}`,
+                netns: `${netnsPrefix}-${name}`,
                 address,
                 podCidr: `${nth(podCidr, i * 256)}/24`,
                 kubeconfig: path.join(this.root, "nodes", `${name}.kubeconfig`),
             });
         }
-    }
-
-    workerOf(pod: Pod): WorkerNode {
-        const w = this.workers.find((x) => x.name === pod.placement.nodeName);
-        if (!w) throw new Error(`pod ${pod.name} is on no worker`);
-        return w;
     }
 
     private startWorkerNetworks(): void {
@@ -612,21 +592,22 @@ export class Lab {
             const netns = this.fabric.addNamespace(name);
             this.fabric.attach(netns, "worker", [`${podIP}/${prefixOf(this.userPodCidr())}`]);
             this.fabric.route(netns, "default", nth(this.userPodCidr(), 1));
-            this.addPod(
-                w.template,
-                {
-                    name,
-                    namespace: "kube-system",
-                    netns,
-                    podIP,
-                    nodeName: node.name,
-                    hostIP: node.address,
-                    hosts: new Map(),
-                },
-                this.userSources,
-            );
+            this.addUserPod(w.template, name, netns, podIP, node, this.userSources);
             this.agentNames.push(name);
         }
+    }
+
+    /** A pod of the user cluster's kube-system on a worker node (the agents' namespace). */
+    private addUserPod(
+        template: PodTemplate,
+        name: string,
+        netns: string,
+        podIP: string,
+        node: WorkerNode,
+        sources: PodSources,
+    ): Pod {
+        const placement = { name, namespace: "kube-system", netns, podIP, nodeName: node.name, hostIP: node.address };
+        return this.addPod(template, { ...placement, hosts: new Map() }, sources);
     }
 
     /** The rendered agents' pods (not the extra ones a test adds). */
@@ -655,19 +636,7 @@ export class Lab {
             this.fabric.attach(netns, "worker", [`${podIP}/${prefixOf(this.userPodCidr())}`]);
             this.fabric.route(netns, "default", nth(this.userPodCidr(), 1));
         }
-        return this.addPod(
-            template,
-            {
-                name,
-                namespace: "kube-system",
-                netns,
-                podIP,
-                nodeName: node.name,
-                hostIP: node.address,
-                hosts: new Map(),
-            },
-            options.sources ?? this.userSources,
-        );
+        return this.addUserPod(template, name, netns, podIP, node, options.sources ?? this.userSources);
     }
 
     apiservers(): Pod[] {
@@ -836,10 +805,6 @@ export class Lab {
         };
         walk(this.root);
         return out;
-    }
-
-    runIn(netns: string, argv: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
-        return runAsync(inNetns(netns, argv), { timeoutMs });
     }
 }
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { must, run } from "./proc";
+import { must, run, runAsync } from "./proc";
 
 export const netnsPrefix = "gks-e2e";
 const ip = "/usr/sbin/ip";
@@ -21,6 +21,19 @@ function netnsList(): string[] {
         .filter(Boolean);
 }
 
+/** Kills by PID what still runs in a namespace of the suite's, then removes it and its /etc/netns files. */
+function removeNamespace(ns: string): void {
+    for (const pid of run([ip, "netns", "pids", ns]).stdout.split("\n").filter(Boolean)) {
+        try {
+            process.kill(Number(pid), "SIGKILL");
+        } catch {
+            // already gone
+        }
+    }
+    run([ip, "netns", "delete", ns]);
+    fs.rmSync(path.join("/etc/netns", ns), { recursive: true, force: true });
+}
+
 /**
  * Kills by PID whatever still runs in this suite's namespaces (left by a run that was killed
  * itself) and removes the namespaces.
@@ -28,15 +41,7 @@ function netnsList(): string[] {
 export function removeStaleNamespaces(): string[] {
     const stale = netnsList().filter((n) => n.startsWith(`${netnsPrefix}-`));
     for (const ns of stale) {
-        for (const pid of run([ip, "netns", "pids", ns]).stdout.split("\n").filter(Boolean)) {
-            try {
-                process.kill(Number(pid), "SIGKILL");
-            } catch {
-                // already gone
-            }
-        }
-        run([ip, "netns", "delete", ns]);
-        fs.rmSync(path.join("/etc/netns", ns), { recursive: true, force: true });
+        removeNamespace(ns);
     }
     return stale;
 }
@@ -111,19 +116,33 @@ export class Fabric {
         must(inNetns(ns, ["/usr/sbin/sysctl", "-qw", `${key}=${value}`]));
     }
 
-    /** Kills by PID what still runs inside, then removes every namespace this fabric made. */
+    /** Removes every namespace this fabric made, killing by PID what still runs inside. */
     teardown(): void {
         for (const ns of this.namespaces.reverse()) {
-            for (const pid of run([ip, "netns", "pids", ns]).stdout.split("\n").filter(Boolean)) {
-                try {
-                    process.kill(Number(pid), "SIGKILL");
-                } catch {
-                    // already gone
-                }
-            }
-            run([ip, "netns", "delete", ns]);
-            fs.rmSync(path.join("/etc/netns", ns), { recursive: true, force: true });
+            removeNamespace(ns);
         }
         this.namespaces.length = 0;
     }
+}
+
+/** The HTTP status of a GET with curl from inside a namespace ("000" when nothing answered). */
+export async function httpStatus(
+    netns: string,
+    url: string,
+    curlArgs: readonly string[] = [],
+    timeoutS = 5,
+): Promise<string> {
+    const argv = [
+        "/usr/bin/curl",
+        "-sk",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "--max-time",
+        String(timeoutS),
+        ...curlArgs,
+        url,
+    ];
+    return (await runAsync(inNetns(netns, argv), { timeoutMs: timeoutS * 1000 + 10_000 })).stdout;
 }

@@ -10,7 +10,7 @@ import { Lab } from "../lib/lab";
 import { agentConnections, agentContainer, flagValue, mesh, serverBackends, waitMesh } from "../lib/konnectivity";
 import { Pod, PodTemplate, sourcesOf } from "../lib/pods";
 import { runAsync } from "../lib/proc";
-import { inNetns } from "../lib/netns";
+import { httpStatus, inNetns } from "../lib/netns";
 import { portForward, startTarget, target } from "../lib/target";
 import { sleep, waitFor } from "../lib/wait";
 import { checkCommandLines, checkEgress, checkReadyz, checkVersions } from "./checks";
@@ -207,24 +207,7 @@ describe("3. logs, exec, port-forward and node proxy go through the tunnel", fun
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(path.join(dir, "apiserver.crt"), pki["kubelet-client.crt"]);
         fs.writeFileSync(path.join(dir, "apiserver.key"), pki["kubelet-client.key"], { mode: 0o600 });
-        const status = async (cert: string[]) =>
-            (
-                await runAsync(
-                    inNetns(l.ns.router, [
-                        "/usr/bin/curl",
-                        "-sk",
-                        "-o",
-                        "/dev/null",
-                        "-w",
-                        "%{http_code}",
-                        "--max-time",
-                        "10",
-                        ...cert,
-                        `https://${node.address}:10250/healthz`,
-                    ]),
-                    { timeoutMs: 20_000 },
-                )
-            ).stdout;
+        const status = (cert: string[]) => httpStatus(l.ns.router, `https://${node.address}:10250/healthz`, cert, 10);
         assert.equal(await status([]), "401", "a client without a certificate");
         assert.equal(
             await status(["--cert", stranger.cert, "--key", stranger.key]),
