@@ -5,3 +5,4 @@ export { loadSettings, ConfigError, ConfigProblem, configNamespace, requiredSecr
 export { VersionPins, images, supportedKubernetesVersions, versionPins } from "./versions";
 export { secretCredentials, secretSettings } from "./secrets";
 export { RunningState, parseRunningState, runningStateOutput, withRunningState } from "./runningState";
+export { kubernetesUpgradeProblems } from "./upgrade";

@@ -1,5 +1,6 @@
 import { ConfigError } from "./load";
 import { Settings, TunnelMode } from "./settings";
+import { kubernetesUpgradeProblems } from "./upgrade";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -53,7 +54,15 @@ export function parseRunningState(recorded: unknown): RunningState | undefined {
     return { kubernetesVersion: kubernetesVersion as string, tunnelMode: tunnelMode as TunnelMode };
 }
 
-/** The settings of a cluster that runs `running` now (undefined: a new cluster). */
+/**
+ * The settings of a cluster that runs `running` now (undefined: a new cluster). Throws a
+ * ConfigError, before any resource is registered, when the configuration asks for a transition
+ * the running cluster cannot make (see upgrade.ts).
+ */
 export function withRunningState(settings: Settings, running: RunningState | undefined): Settings {
+    if (running !== undefined) {
+        const problems = kubernetesUpgradeProblems(settings.versions.minor, running.kubernetesVersion);
+        if (problems.length > 0) throw new ConfigError(problems);
+    }
     return { ...settings, running };
 }

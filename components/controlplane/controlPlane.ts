@@ -113,7 +113,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             ...etcdFiles.map((s) => secret(s, "etcd")),
             new k8s.core.v1.Service(`${name}-${etcdServiceName}`, etcdService(layout), inNamespace),
         ];
-        new k8s.apps.v1.StatefulSet(
+        const etcd = new k8s.apps.v1.StatefulSet(
             `${name}-etcd`,
             etcdStatefulSet({
                 layout,
@@ -130,7 +130,9 @@ export class ControlPlane extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        // kube-apiserver and the tunnel's pieces in its pod
+        // kube-apiserver and the tunnel's pieces in its pod. It waits for etcd's rollout (the
+        // provider awaits a StatefulSet until every member is ready and updated), so that an
+        // upgrade moves etcd first and a new cluster starts its apiservers on a quorum.
         const tunnelPart = apiserverTunnel({
             layout,
             apiserverReplicas,
@@ -157,7 +159,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 publicAddress,
                 checksum: checksumOf([...apiserverFiles, ...tunnelPart.secrets, ...tunnelPart.configMaps]),
             }),
-            after(apiserverObjects),
+            after([...apiserverObjects, etcd]),
         );
         new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, nodePorts.apiserver), inNamespace);
         for (const s of tunnelPart.services) new k8s.core.v1.Service(`${name}-${s.name}`, s.args, inNamespace);
@@ -167,7 +169,8 @@ export class ControlPlane extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        // controller-manager and scheduler, each with a kubeconfig for the in-seed apiserver
+        // controller-manager and scheduler, each with a kubeconfig for the in-seed apiserver. They
+        // wait for the apiserver's rollout: the version skew policy forbids them to be newer.
         const kubeconfig = (user: string, cert: Pem) =>
             kubeconfigOutput({
                 clusterName,
@@ -189,7 +192,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 podCidr,
                 checksum: checksumOf(cmFiles),
             }),
-            after(cmFiles.map((s) => secret(s, "kube-controller-manager"))),
+            after([...cmFiles.map((s) => secret(s, "kube-controller-manager")), apiserver]),
         );
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-${controllerManagerName}`,
@@ -200,7 +203,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         new k8s.apps.v1.Deployment(
             `${name}-${schedulerName}`,
             schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: checksumOf(schedulerFiles) }),
-            after(schedulerFiles.map((s) => secret(s, "kube-scheduler"))),
+            after([...schedulerFiles.map((s) => secret(s, "kube-scheduler")), apiserver]),
         );
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-${schedulerName}`,
