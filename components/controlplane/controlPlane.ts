@@ -122,7 +122,9 @@ export class ControlPlane extends pulumi.ComponentResource {
                 storageClass: etcdStorageClass,
                 checksum: checksumOf(etcdFiles),
             }),
-            after(etcdObjects),
+            // A rolling update replaces one member at a time, each with up to four minutes of
+            // startup probe: the provider's default ten minutes would fail a healthy 5-member roll.
+            { ...after(etcdObjects), customTimeouts: { create: "15m", update: `${5 * etcdReplicas}m` } },
         );
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-etcd`,
