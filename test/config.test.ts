@@ -124,6 +124,21 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["a certificate outliving its CA", { certValidityHours: 100000 }, "gks-cluster:certValidityHours"],
     ["renewal as long as validity", { certEarlyRenewalHours: 8760 }, "gks-cluster:certEarlyRenewalHours"],
     ["an etcd size that is no quantity", { etcdStorageSize: "10GB" }, "gks-cluster:etcdStorageSize"],
+    ["an etcd volume too small for a backend quota", { etcdStorageSize: "1Gi" }, "gks-cluster:etcdStorageSize"],
+    [
+        "required etcd anti-affinity with fewer seed nodes than members",
+        { etcdReplicas: 5, etcdAntiAffinity: "required" },
+        "gks-cluster:etcdAntiAffinity",
+    ],
+    ["an unknown anti-affinity", { etcdAntiAffinity: "strict" }, "gks-cluster:etcdAntiAffinity"],
+    ["no encryption key", { encryptionKeys: [] }, "gks-cluster:encryptionKeys"],
+    ["an encryption key named twice", { encryptionKeys: ["key1", "key1"] }, "gks-cluster:encryptionKeys"],
+    ["an encryption key name with capitals", { encryptionKeys: ["Key1"] }, "gks-cluster:encryptionKeys[0]"],
+    [
+        "a priority class name Kubernetes rejects",
+        { controlPlanePriorityClass: "Critical" },
+        "gks-cluster:controlPlanePriorityClass",
+    ],
     ["a misspelled key", { agentReplica: 3 }, "gks-cluster:agentReplica"],
 ];
 

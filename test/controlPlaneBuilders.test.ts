@@ -75,6 +75,7 @@ describe("the konnectivity tunnel part (pure)", () => {
             tunnel: part,
             publicAddress: "203.0.113.10",
             checksum: "abc",
+            priorityClassName: "system-cluster-critical",
         });
         const spec = at(deployment, "spec.template.spec") as {
             containers: { name: string; args: string[] }[];
@@ -142,7 +143,7 @@ describe("control-plane helpers (pure)", () => {
 
     it("etcd: quorum, and an initial cluster listing every member by its stable name", () => {
         assert.deepStrictEqual([1, 3, 5].map(etcdQuorum), [1, 2, 3]);
-        const flags = etcdFlags(layout, 3);
+        const flags = etcdFlags(layout, 3, "10Gi");
         assert.ok(flags.includes("--name=$(POD_NAME)"));
         assert.ok(flags.includes("--initial-advertise-peer-urls=https://$(POD_NAME).etcd.cluster-dev.svc:2380"));
         assert.ok(

@@ -55,7 +55,10 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
         }
 
         it("is what withRunningState enforces: a ConfigError naming the key, both versions and what is allowed", () => {
-            const settings = { versions: versionPins("1.37") } as Parameters<typeof withRunningState>[0];
+            const settings = {
+                versions: versionPins("1.37"),
+                controlPlane: { encryptionKeys: ["key1"] },
+            } as unknown as Parameters<typeof withRunningState>[0];
             assert.throws(
                 () => withRunningState(settings, { kubernetesVersion: "1.35", tunnelMode: "konnectivity" }),
                 (e: unknown) =>
@@ -105,6 +108,7 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
             assert.deepStrictEqual(run.outputs[runningStateOutput], {
                 kubernetesVersion: "1.37",
                 tunnelMode: "konnectivity",
+                encryptionKeys: ["key1"],
             });
         });
     });

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { images, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
@@ -99,6 +100,8 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
+        // The control plane's random keys (Secrets encryption at rest) live in state only.
+        const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
         this.controlPlane = new ControlPlane(
             name,
             {
@@ -114,7 +117,7 @@ export class Cluster extends pulumi.ComponentResource {
                 loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
                 pki: controlPlanePki(this.pki),
             },
-            { parent: this, provider: this.seedProvider },
+            { parent: this, providers: [this.seedProvider, randomProvider] },
         );
 
         const admin = this.pki.certificates.admin;

@@ -10,6 +10,10 @@ export const defaults = {
     etcdReplicas: 3,
     etcdStorageSize: "10Gi",
     etcdStorageClass: "",
+    etcdAntiAffinity: "auto",
+    /** Secrets-encryption key names, the first encrypts: see README "Encryption at rest". */
+    encryptionKeys: ["key1"],
+    controlPlanePriorityClass: "system-cluster-critical",
     agentReplicas: 2,
     agentMode: "deployment",
     tunnelPort: 8132,

@@ -6,3 +6,5 @@ export { VersionPins, images, supportedKubernetesVersions, versionPins } from ".
 export { secretCredentials, secretSettings } from "./secrets";
 export { RunningState, parseRunningState, runningStateOutput, withRunningState } from "./runningState";
 export { kubernetesUpgradeProblems } from "./upgrade";
+export { encryptionKeyProblems } from "./encryptionRotation";
+export { storageBytes, minimumEtcdStorage } from "./quantity";

@@ -17,6 +17,7 @@ const structuredKeys = [
     "apiAllowedCidrs",
     "sshAllowedCidrs",
     "tunnelAllowedCidrs",
+    "encryptionKeys",
 ] as const;
 
 const scalarKeys = Object.keys(rawConfigSchema.shape).filter((k) => !(structuredKeys as readonly string[]).includes(k));
@@ -271,6 +272,14 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(configNam
             etcdReplicas: c.etcdReplicas,
             etcdStorageSize: c.etcdStorageSize,
             etcdStorageClass: c.etcdStorageClass,
+            etcdAntiAffinity:
+                c.etcdAntiAffinity === "auto"
+                    ? c.seed.nodeAddresses.length >= c.etcdReplicas
+                        ? "required"
+                        : "preferred"
+                    : c.etcdAntiAffinity,
+            encryptionKeys: c.encryptionKeys,
+            priorityClassName: c.controlPlanePriorityClass,
         },
         tunnel: {
             mode: c.tunnelMode,

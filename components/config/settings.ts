@@ -6,6 +6,8 @@ import { VersionPins } from "./versions";
 export type TunnelMode = "konnectivity" | "openvpn";
 /** How the konnectivity agents run in the user cluster. */
 export type AgentMode = "deployment" | "daemonset";
+/** How etcd members spread over the seed's nodes: at most one per node, or one per node if possible. */
+export type AntiAffinity = "required" | "preferred";
 /** The Octavia provider driver; only `amphora` enforces listener allowlists. */
 export type LoadBalancerProvider = "amphora" | "ovn";
 
@@ -94,6 +96,12 @@ export interface Settings {
         readonly etcdStorageSize: string;
         /** Empty: the seed's default StorageClass. */
         readonly etcdStorageClass: string;
+        /** Resolved from the config's `auto`: required when the seed has a node per member. */
+        readonly etcdAntiAffinity: AntiAffinity;
+        /** Names of the keys that encrypt Secrets at rest; the first encrypts, all decrypt. */
+        readonly encryptionKeys: readonly string[];
+        /** The PriorityClass of every control-plane pod in the seed. */
+        readonly priorityClassName: string;
     };
     readonly tunnel: {
         readonly mode: TunnelMode;

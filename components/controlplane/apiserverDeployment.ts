@@ -4,7 +4,7 @@ import { publicAddressEnv } from "./apiserverFlags";
 import { objectMeta, selectorLabels } from "./labels";
 import { healthProbes, podTemplate } from "./podTemplate";
 
-import { mounts, secretVolume, volumeMount } from "./secrets";
+import { configMapVolume, mounts, secretVolume, volumeMount } from "./secrets";
 import { containerSecurityContext } from "./security";
 import { ApiserverTunnel } from "./tunnel/types";
 import { ControlPlaneLayout, DeploymentArgs } from "./types";
@@ -22,6 +22,7 @@ export interface ApiserverDeploymentOptions {
     readonly publicAddress: pulumi.Input<string>;
     /** configChecksum over every file the pod mounts. */
     readonly checksum: pulumi.Input<string>;
+    readonly priorityClassName: string;
 }
 
 /** kube-apiserver, with the tunnel's sidecars, volumes and flags. */
@@ -38,6 +39,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                 layout,
                 app: "kube-apiserver",
                 checksum: o.checksum,
+                priorityClassName: o.priorityClassName,
                 containers: [
                     {
                         name: apiserverContainerName,
@@ -58,12 +60,20 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                         volumeMounts: [
                             volumeMount(mounts.apiserverPki),
                             volumeMount(mounts.serviceAccount),
+                            volumeMount(mounts.encryption),
+                            volumeMount(mounts.auditPolicy),
                             ...tunnel.apiserverVolumeMounts,
                         ],
                     },
                     ...tunnel.containers,
                 ],
-                volumes: [secretVolume(mounts.apiserverPki), secretVolume(mounts.serviceAccount), ...tunnel.volumes],
+                volumes: [
+                    secretVolume(mounts.apiserverPki),
+                    secretVolume(mounts.serviceAccount),
+                    secretVolume(mounts.encryption),
+                    configMapVolume(mounts.auditPolicy),
+                    ...tunnel.volumes,
+                ],
             }),
         },
     };

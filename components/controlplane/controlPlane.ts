@@ -1,6 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NodePorts, RunningState, Settings, VersionPins } from "../config";
+import * as random from "@pulumi/random";
+import { AntiAffinity, defaults, NodePorts, RunningState, Settings, VersionPins } from "../config";
+import { auditPolicy, auditPolicyYaml } from "./auditPolicy";
+import { encryptionConfiguration, encryptionConfigurationYaml, secretboxKeyBytes } from "./encryption";
+import { criticalPodsQuota } from "./priority";
 import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
 import { apiserverFlags } from "./apiserverFlags";
@@ -16,7 +20,9 @@ import { schedulerDeployment, schedulerName } from "./scheduler";
 import { etcdServiceName, inSeedApiserverUrl } from "../shared/seedNames";
 import {
     apiserverPkiSecret,
+    auditPolicyConfigMap,
     controllerManagerSecret,
+    encryptionSecret,
     etcdPkiSecret,
     mountedFiles,
     schedulerSecret,
@@ -40,6 +46,15 @@ export interface ControlPlaneArgs {
     etcdStorageSize: string;
     /** Empty or absent: the seed's default StorageClass. */
     etcdStorageClass?: string;
+    /** How etcd members spread over seed nodes (default preferred). */
+    etcdAntiAffinity?: AntiAffinity;
+    /**
+     * Names of the keys that encrypt Secrets at rest, the encrypting one first (default one key,
+     * `key1`). Each is a random 32-byte key in state; see README "Encryption at rest" for rotation.
+     */
+    encryptionKeys?: readonly string[];
+    /** The PriorityClass of every control-plane pod (default system-cluster-critical). */
+    priorityClassName?: string;
     /** The seed NodePorts the load balancer's listeners forward to. */
     nodePorts: NodePorts;
     tunnel: Settings["tunnel"];
@@ -51,9 +66,12 @@ export interface ControlPlaneArgs {
 /**
  * A cluster's hosted control plane in its seed namespace: etcd, kube-apiserver with the
  * tunnel's sidecars (konnectivity-server), controller-manager, scheduler, their Secrets and
- * ConfigMaps, the NodePort Services the API endpoint forwards to, and disruption budgets.
+ * ConfigMaps (Secrets encryption at rest with random keys, the audit policy), the NodePort
+ * Services the API endpoint forwards to, disruption budgets, and the quota that admits the pods
+ * at their priority class.
  *
- * Give it the seed's Kubernetes provider through `opts.provider`. That provider should set
+ * Give it the seed's Kubernetes provider (and a random provider for the encryption keys)
+ * through `opts.providers`, or the seed's alone through `opts.provider`. The seed's should set
  * `enableSecretMutable` and `enableConfigMapMutable`: a renewed certificate then updates its
  * Secret in place and the pod templates' checksum annotations roll the pods, instead of the
  * provider replacing the fixed-name Secret (delete first) under running pods.
@@ -75,6 +93,13 @@ export class ControlPlane extends pulumi.ComponentResource {
         const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr } = args;
         const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
         const { nodePorts, tunnel, loadBalancerIdleTimeoutSeconds } = args;
+        const { etcdAntiAffinity = "preferred", encryptionKeys = defaults.encryptionKeys } = args;
+        const { priorityClassName = defaults.controlPlanePriorityClass } = args;
+        if (encryptionKeys.length === 0 || new Set(encryptionKeys).size !== encryptionKeys.length) {
+            throw new Error(
+                `ControlPlane ${name}: encryptionKeys must name at least one key, each once (got ${JSON.stringify(encryptionKeys)})`,
+            );
+        }
         const layout: ControlPlaneLayout = { clusterName, namespace, versions };
         // Leader election keeps one active; a second replica takes over within seconds.
         const leaderElectedReplicas = Math.min(apiserverReplicas, 2);
@@ -101,10 +126,15 @@ export class ControlPlane extends pulumi.ComponentResource {
                 },
                 inNamespace,
             );
+        // Admits the pods at their priority class on a seed that limits system classes; planned:
+        // every pod with its rollout's surge pod, twice over for pods still terminating.
+        const plannedPods = etcdReplicas + apiserverReplicas + 1 + 2 * (leaderElectedReplicas + 1);
+        const quotaArgs = criticalPodsQuota(layout, priorityClassName, 2 * plannedPods);
+        const quota = quotaArgs ? [new k8s.core.v1.ResourceQuota(`${name}-critical-pods`, quotaArgs, inNamespace)] : [];
         // Pods wait for what they mount, so that a first rollout does not start with missing files.
         const after = (objects: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
             parent: this,
-            dependsOn: [ns, ...objects],
+            dependsOn: [ns, ...quota, ...objects],
         });
 
         // etcd
@@ -121,6 +151,8 @@ export class ControlPlane extends pulumi.ComponentResource {
                 storageSize: etcdStorageSize,
                 storageClass: etcdStorageClass,
                 checksum: checksumOf(etcdFiles),
+                priorityClassName,
+                antiAffinity: etcdAntiAffinity,
             }),
             // A rolling update replaces one member at a time, each with up to four minutes of
             // startup probe: the provider's default ten minutes would fail a healthy 5-member roll.
@@ -145,9 +177,27 @@ export class ControlPlane extends pulumi.ComponentResource {
             serverKeyPem: pki.konnectivityServer.keyPem,
             caCertPem: pki.konnectivityCaCertPem,
         });
-        const apiserverFiles = [apiserverPkiSecret(pki), serviceAccountSecret(pki)];
+        // Secrets at rest: one random key per name, in state only (a secret), never rotated in place.
+        const keys = encryptionKeys.map((keyName) => ({
+            name: keyName,
+            secret: new random.RandomBytes(
+                `${name}-encryption-${keyName}`,
+                { length: secretboxKeyBytes },
+                { parent: this },
+            ).base64,
+        }));
+        const encryptionYaml = pulumi
+            .all(keys.map((k) => k.secret))
+            .apply((secrets) =>
+                encryptionConfigurationYaml(
+                    encryptionConfiguration(keys.map((k, i) => ({ name: k.name, secret: secrets[i] }))),
+                ),
+            );
+        const apiserverFiles = [apiserverPkiSecret(pki), serviceAccountSecret(pki), encryptionSecret(encryptionYaml)];
+        const apiserverConfigs = [auditPolicyConfigMap(auditPolicyYaml(auditPolicy()))];
         const apiserverObjects = [
             ...apiserverFiles.map((s) => secret(s, "kube-apiserver")),
+            ...apiserverConfigs.map((c) => configMap(c, "kube-apiserver")),
             ...tunnelPart.secrets.map((s) => secret(s, "konnectivity-server")),
             ...tunnelPart.configMaps.map((c) => configMap(c, "kube-apiserver")),
         ];
@@ -159,7 +209,13 @@ export class ControlPlane extends pulumi.ComponentResource {
                 flags: apiserverFlags({ namespace, etcdReplicas, serviceCidr }),
                 tunnel: tunnelPart,
                 publicAddress,
-                checksum: checksumOf([...apiserverFiles, ...tunnelPart.secrets, ...tunnelPart.configMaps]),
+                checksum: checksumOf([
+                    ...apiserverFiles,
+                    ...apiserverConfigs,
+                    ...tunnelPart.secrets,
+                    ...tunnelPart.configMaps,
+                ]),
+                priorityClassName,
             }),
             after([...apiserverObjects, etcd]),
         );
@@ -193,6 +249,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 serviceCidr,
                 podCidr,
                 checksum: checksumOf(cmFiles),
+                priorityClassName,
             }),
             after([...cmFiles.map((s) => secret(s, "kube-controller-manager")), apiserver]),
         );
@@ -204,7 +261,12 @@ export class ControlPlane extends pulumi.ComponentResource {
         const schedulerFiles = [schedulerSecret(kubeconfig(identities.scheduler.commonName, pki.scheduler))];
         new k8s.apps.v1.Deployment(
             `${name}-${schedulerName}`,
-            schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: checksumOf(schedulerFiles) }),
+            schedulerDeployment({
+                layout,
+                replicas: leaderElectedReplicas,
+                checksum: checksumOf(schedulerFiles),
+                priorityClassName,
+            }),
             after([...schedulerFiles.map((s) => secret(s, "kube-scheduler")), apiserver]),
         );
         new k8s.policy.v1.PodDisruptionBudget(
@@ -218,6 +280,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.runningState = apiserver.metadata.apply((): RunningState => ({
             kubernetesVersion: versions.minor,
             tunnelMode: tunnelPart.mode,
+            encryptionKeys: [...encryptionKeys],
         }));
         this.registerOutputs({
             namespace: this.namespace,
