@@ -1,4 +1,6 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { apiserverAuditLog } from "./rules/apiserverAudit";
+import { apiserverEncryptionAtRest } from "./rules/apiserverEncryption";
 import { controlPathHa } from "./rules/controlPathHa";
 import { egressSelectorValid } from "./rules/egressSelectorValid";
 import { imagesPinned } from "./rules/imagesPinned";
@@ -28,5 +30,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     egressSelectorValid,
     oneTunnelPerCluster,
     imagesPinned,
+    apiserverEncryptionAtRest,
+    apiserverAuditLog,
     controlPathHa,
 ];
