@@ -1,11 +1,5 @@
 import * as assert from "assert";
-import {
-    ConfigError,
-    kubernetesUpgradeProblems,
-    runningStateOutput,
-    versionPins,
-    withRunningState,
-} from "../components/config";
+import { kubernetesUpgradeProblems, runningStateOutput, versionPins } from "../components/config";
 import { devConfig, devRun } from "./fixtures";
 import { at, byUrn, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
 
@@ -54,20 +48,8 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
             });
         }
 
-        it("is what withRunningState enforces: a ConfigError naming the key, both versions and what is allowed", () => {
-            const settings = {
-                versions: versionPins("1.37"),
-                controlPlane: { encryptionKeys: ["key1"] },
-            } as unknown as Parameters<typeof withRunningState>[0];
-            assert.throws(
-                () => withRunningState(settings, { kubernetesVersion: "1.35", tunnelMode: "konnectivity" }),
-                (e: unknown) =>
-                    e instanceof ConfigError &&
-                    /gks-cluster:kubernetesVersion = "1\.37": the cluster runs 1\.35 .*allowed now: 1\.35 or 1\.36/.test(
-                        e.message,
-                    ),
-            );
-            assert.strictEqual(withRunningState(settings, undefined).running, undefined, "a new cluster: any version");
+        it("names the key in the namespace the settings were read from", () => {
+            assert.strictEqual(kubernetesUpgradeProblems("1.37", "1.35", "c1")[0].key, "c1:kubernetesVersion");
         });
     });
 
@@ -79,7 +61,11 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
             it(`refuses ${what} (${from} -> ${to}) before registering anything but the state read`, async () => {
                 const run = await runProgram(devConfig({ kubernetesVersion: to }), { lastOutputs: running(from) });
                 assert.strictEqual(run.error?.name, "ConfigError");
-                assert.match(run.error.message, new RegExp(`kubernetesVersion = "${to}": the cluster runs ${from}`));
+                // withRunningState's ConfigError: the key, both versions, and what is allowed.
+                assert.match(
+                    run.error.message,
+                    new RegExp(`gks-cluster:kubernetesVersion = "${to}": the cluster runs ${from} .*allowed now: `),
+                );
                 assert.deepStrictEqual(run.resources.map((r) => r.type).sort(), [
                     "pulumi:pulumi:Stack",
                     "pulumi:pulumi:StackReference",

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { images, RunningState, secretSettings, Settings } from "../config";
+import { images, requireValidated, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
@@ -12,7 +12,7 @@ import { Tenant, WorkerSecurityGroup } from "../tenant";
 import { KonnectivityAgents } from "../tunnel";
 
 export interface ClusterArgs {
-    /** Validated settings, from `loadSettings()` (stack config) or built by a platform stack. */
+    /** Validated settings: `loadSettings()` (stack config) or `parseSettings({...})` (a plain object). */
     settings: Settings;
 }
 
@@ -36,6 +36,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly runningState: pulumi.Output<RunningState>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireValidated(args.settings, `Cluster ${name}`);
         const settings = secretSettings(args.settings);
         super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;

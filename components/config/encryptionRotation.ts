@@ -1,6 +1,5 @@
-import type { ConfigProblem } from "./load";
-
-const keysKey = "gks-cluster:encryptionKeys";
+import { configNamespace } from "./defaults";
+import { ConfigProblem, keyOf } from "./problems";
 
 /**
  * A rotation of the keys that encrypt Secrets at rest, checked against the keys the running
@@ -15,8 +14,10 @@ const keysKey = "gks-cluster:encryptionKeys";
 export function encryptionKeyProblems(
     configured: readonly string[],
     running: readonly string[] | undefined,
+    namespace: string = configNamespace,
 ): ConfigProblem[] {
     if (running === undefined || running.length === 0) return [];
+    const keysKey = keyOf(namespace, ["encryptionKeys"]);
     const problems: ConfigProblem[] = [];
     const [writing] = running;
     const [next] = configured;

@@ -1,7 +1,9 @@
-import { ConfigError } from "./load";
+import { ConfigError } from "./problems";
 import { Settings, TunnelMode } from "./settings";
+import { configNamespace } from "./defaults";
 import { encryptionKeyProblems } from "./encryptionRotation";
 import { kubernetesUpgradeProblems } from "./upgrade";
+import { markValidated, requireValidated } from "./validated";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -76,17 +78,23 @@ export function parseRunningState(recorded: unknown): RunningState | undefined {
 }
 
 /**
- * The settings of a cluster that runs `running` now (undefined: a new cluster). Throws a
- * ConfigError, before any resource is registered, when the configuration asks for a transition
- * the running cluster cannot make (see upgrade.ts).
+ * The settings of a cluster that runs `running` now (undefined: a new cluster); validated
+ * settings only. Throws a ConfigError, before any resource is registered, when the configuration
+ * asks for a transition the running cluster cannot make (upgrade.ts, encryptionRotation.ts);
+ * problems are named in `namespace`, the config namespace the settings were read from.
  */
-export function withRunningState(settings: Settings, running: RunningState | undefined): Settings {
+export function withRunningState(
+    settings: Settings,
+    running: RunningState | undefined,
+    namespace: string = configNamespace,
+): Settings {
+    requireValidated(settings, "withRunningState");
     if (running !== undefined) {
         const problems = [
-            ...kubernetesUpgradeProblems(settings.versions.minor, running.kubernetesVersion),
-            ...encryptionKeyProblems(settings.controlPlane.encryptionKeys, running.encryptionKeys),
+            ...kubernetesUpgradeProblems(settings.versions.minor, running.kubernetesVersion, namespace),
+            ...encryptionKeyProblems(settings.controlPlane.encryptionKeys, running.encryptionKeys, namespace),
         ];
         if (problems.length > 0) throw new ConfigError(problems);
     }
-    return { ...settings, running };
+    return markValidated({ ...settings, running });
 }

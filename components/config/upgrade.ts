@@ -1,8 +1,6 @@
-import type { ConfigProblem } from "./load";
+import { configNamespace } from "./defaults";
+import { ConfigProblem, keyOf } from "./problems";
 import { supportedKubernetesVersions } from "./versions";
-
-/** The config key an upgrade changes, as problems name it. */
-const versionKey = "gks-cluster:kubernetesVersion";
 
 /** The minor number of "1.Y". */
 function minorOf(version: string): number {
@@ -14,9 +12,13 @@ function minorOf(version: string): number {
  * Kubernetes nor etcd supports going back (an etcd of a newer minor writes data an older one
  * refuses). So an existing cluster may stay on its minor or go to the next one, nothing else.
  * `running` is the minor the stack's last update recorded; the result is empty when `configured`
- * is allowed.
+ * is allowed. Problems are named in the config namespace `namespace`.
  */
-export function kubernetesUpgradeProblems(configured: string, running: string): ConfigProblem[] {
+export function kubernetesUpgradeProblems(
+    configured: string,
+    running: string,
+    namespace: string = configNamespace,
+): ConfigProblem[] {
     const from = minorOf(running);
     const to = minorOf(configured);
     if (to === from || to === from + 1) return [];
@@ -30,5 +32,5 @@ export function kubernetesUpgradeProblems(configured: string, running: string): 
         to < from
             ? `${runs}; Kubernetes and etcd cannot be downgraded, so the version only moves up; ${allowedText}`
             : `${runs}; an upgrade moves one minor at a time (1.${from + 1} first, then each next minor, one pulumi up each); ${allowedText}`;
-    return [{ key: versionKey, value: configured, message }];
+    return [{ key: keyOf(namespace, ["kubernetesVersion"]), value: configured, message }];
 }
