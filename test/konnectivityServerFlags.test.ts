@@ -42,6 +42,10 @@ describe("konnectivity-server flags", () => {
         assert.deepStrictEqual(validateKonnectivityServerFlags(flags, expect), []);
     });
 
+    it("log at -v=2, not the server's own default of 4 (every dial)", () => {
+        assert.strictEqual(flagValue(flags, "v"), "2");
+    });
+
     it("serve kube-apiserver on the unix socket only (server port 0, no frontend TLS)", () => {
         assert.strictEqual(flagValue(flags, "uds-name"), options.udsName);
         assert.strictEqual(flagValue(flags, "server-port"), "0");

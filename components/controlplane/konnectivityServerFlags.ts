@@ -71,6 +71,8 @@ export const knownServerFlags: readonly string[] = [
     "server-key",
     "server-port",
     "uds-name",
+    // klog's, registered by cmd/server/main.go (which sets 4 as the default).
+    "v",
     "xfr-channel-size",
 ];
 
@@ -101,6 +103,9 @@ export function konnectivityServerFlags(
         `--keepalive-time=${o.keepaliveSeconds}s`,
         `--frontend-keepalive-time=${o.keepaliveSeconds}s`,
         `--proxy-strategies=${o.proxyStrategies.join(",")}`,
+        // The server's own default is 4 (cmd/server/main.go), which logs every dial and packet
+        // batch; 2 keeps connections, errors and lifecycle, as for the agents.
+        "--v=2",
     ];
     const problems = validateKonnectivityServerFlags(flags, expect);
     if (problems.length > 0) {
