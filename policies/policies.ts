@@ -3,6 +3,7 @@ import { apiserverAuditLog } from "./rules/apiserverAudit";
 import { apiserverEncryptionAtRest } from "./rules/apiserverEncryption";
 import { controlPathHa } from "./rules/controlPathHa";
 import { egressSelectorValid } from "./rules/egressSelectorValid";
+import { etcdNetworkPolicy } from "./rules/etcdNetworkPolicy";
 import { imagesPinned } from "./rules/imagesPinned";
 import { konnectivityKeepalive } from "./rules/konnectivityKeepalive";
 import { konnectivityMtls } from "./rules/konnectivityMtls";
@@ -32,5 +33,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     imagesPinned,
     apiserverEncryptionAtRest,
     apiserverAuditLog,
+    etcdNetworkPolicy,
     controlPathHa,
 ];

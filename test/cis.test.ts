@@ -207,6 +207,8 @@ describe("the CIS Kubernetes Benchmark (kube-bench cis-1.12)", () => {
             "3.2.2",
             ...Array.from({ length: 13 }, (_, i) => `5.1.${i + 1}`),
             ...Array.from({ length: 12 }, (_, i) => `5.2.${i + 1}`),
+            "5.3.1",
+            "5.3.2",
             "5.4.1",
             "5.4.2",
             "5.5.1",

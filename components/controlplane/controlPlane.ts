@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { AntiAffinity, defaults, NodePorts, RunningState, Settings, VersionPins } from "../config";
 import { auditPolicy, auditPolicyYaml } from "./auditPolicy";
 import { encryptionConfiguration, encryptionConfigurationYaml, secretboxKeyBytes } from "./encryption";
+import { controlPlaneNetworkPolicies } from "./networkPolicies";
 import { criticalPodsQuota } from "./priority";
 import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
@@ -30,7 +31,7 @@ import {
 } from "./secrets";
 import { apiserverService, etcdService } from "./services";
 import { apiserverTunnel } from "./tunnel";
-import { ConfigMapSpec, ControlPlaneLayout, ControlPlanePki, Pem, SecretSpec } from "./types";
+import { ConfigMapSpec, ControlPlaneLayout, ControlPlanePki, NetworkPolicyArgs, Pem, SecretSpec } from "./types";
 
 export interface ControlPlaneArgs {
     clusterName: string;
@@ -226,6 +227,13 @@ export class ControlPlane extends pulumi.ComponentResource {
             podDisruptionBudget(layout, "kube-apiserver", apiserverName, { maxUnavailable: 1 }),
             inNamespace,
         );
+
+        // Ingress of the namespace: deny-all only once what must pass is admitted (a first update
+        // of a running cluster never has it alone).
+        const policies = controlPlaneNetworkPolicies({ layout, tunnelPorts: tunnelPart.ingressPorts });
+        const networkPolicy = (p: { name: string; args: NetworkPolicyArgs }, opts: pulumi.CustomResourceOptions) =>
+            new k8s.networking.v1.NetworkPolicy(`${name}-${p.name}`, p.args, opts);
+        networkPolicy(policies.denyAll, after(policies.allow.map((p) => networkPolicy(p, inNamespace))));
 
         // controller-manager and scheduler, each with a kubeconfig for the in-seed apiserver. They
         // wait for the apiserver's rollout: the version skew policy forbids them to be newer.

@@ -397,6 +397,54 @@ const misconfigurations: Misconfiguration[] = [
         says: /pool-a-http admits tcp port 80 from 0\.0\.0\.0\/0 into the worker security group pool-a/,
     },
     {
+        what: "etcd without any NetworkPolicy",
+        change: (s) => s.resources.splice(s.resources.indexOf(s.get("NetworkPolicy", "dev-etcd-main")), 1),
+        caughtBy: ["etcd-network-policy"],
+        says: /container "server" of dev-etcd \(namespace cluster-dev\) is selected by no ingress NetworkPolicy/,
+    },
+    {
+        what: "etcd's policy selecting other pods",
+        change: (s) =>
+            (spec(s.get("NetworkPolicy", "dev-etcd-main")).podSelector = { matchLabels: { app: "etcd-events" } }),
+        caughtBy: ["etcd-network-policy"],
+        says: /is selected by no ingress NetworkPolicy/,
+    },
+    {
+        what: "etcd's policy restricting only egress",
+        change: (s) => (spec(s.get("NetworkPolicy", "dev-etcd-main")).policyTypes = ["Egress"]),
+        caughtBy: ["etcd-network-policy"],
+        says: /is selected by no ingress NetworkPolicy/,
+    },
+    {
+        what: "a rule admitting the client port without a from",
+        change: (s) =>
+            (spec(s.get("NetworkPolicy", "dev-etcd-main")).ingress as unknown[]).push({
+                ports: [{ port: 2379, protocol: "TCP" }],
+            }),
+        caughtBy: ["etcd-network-policy"],
+        says: /admits its client port 2379 from anyone/,
+    },
+    {
+        what: "a rule admitting the peer port from every namespace",
+        change: (s) =>
+            (spec(s.get("NetworkPolicy", "dev-etcd-main")).ingress as unknown[]).push({
+                from: [{ namespaceSelector: {} }],
+                ports: [{ port: "peer" }],
+            }),
+        caughtBy: ["etcd-network-policy"],
+        says: /admits its peer port 2380 from anyone/,
+    },
+    {
+        what: "a namespace-wide allow-all next to etcd's policy",
+        change: (s) =>
+            s.add("kubernetes:networking.k8s.io/v1:NetworkPolicy", "dev-allow-all", {
+                metadata: { name: "allow-all", namespace: "cluster-dev" },
+                spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+            }),
+        caughtBy: ["etcd-network-policy"],
+        says: /\(etcd-main|dev-etcd-main, dev-allow-all\) admits its client port 2379 from anyone/,
+    },
+    {
         what: "an OpenVPN server next to the konnectivity servers in the cluster namespace",
         change: (s) =>
             s.add(

@@ -367,6 +367,66 @@ export function wholeStack(options: WholeStackOptions = { ids: "unknown" }): Who
         },
         inSeed,
     );
+    // etcd as another operator runs it: another image, labels of its own, ports by name.
+    s.add(
+        "kubernetes:apps/v1:StatefulSet",
+        "dev-etcd",
+        {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            metadata: { name: "etcd-main", namespace: "cluster-dev" },
+            spec: {
+                replicas: 3,
+                serviceName: "etcd-main",
+                selector: { matchLabels: { app: "etcd", role: "main" } },
+                template: {
+                    metadata: { labels: { app: "etcd", role: "main" } },
+                    spec: {
+                        containers: [
+                            {
+                                name: "server",
+                                image: "quay.io/coreos/etcd:v3.6.8",
+                                command: ["/usr/local/bin/etcd"],
+                                args: [
+                                    "--listen-client-urls=https://0.0.0.0:2379",
+                                    "--listen-peer-urls=https://0.0.0.0:2380",
+                                    "--client-cert-auth=true",
+                                ],
+                                ports: [
+                                    { name: "client", containerPort: 2379 },
+                                    { name: "peer", containerPort: 2380 },
+                                ],
+                            },
+                        ],
+                    },
+                },
+            },
+        },
+        inSeed,
+    );
+    s.add(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        "dev-etcd-main",
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "etcd-main", namespace: "cluster-dev" },
+            spec: {
+                podSelector: { matchLabels: { app: "etcd" } },
+                ingress: [
+                    {
+                        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "kube-apiserver" } } }],
+                        ports: [{ port: "client" }],
+                    },
+                    {
+                        from: [{ podSelector: { matchLabels: { app: "etcd" } } }],
+                        ports: [{ port: "peer" }, { port: "client" }],
+                    },
+                ],
+            },
+        },
+        inSeed,
+    );
     s.add(
         "kubernetes:policy/v1:PodDisruptionBudget",
         "dev-kube-apiserver",

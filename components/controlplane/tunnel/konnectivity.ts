@@ -113,6 +113,7 @@ export function konnectivityTunnel(o: KonnectivityTunnelOptions): ApiserverTunne
                 data: { "tls.crt": o.serverCertPem, "tls.key": o.serverKeyPem, "ca.crt": o.caCertPem },
             },
         ],
+        ingressPorts: [tunnel.port],
         services: [
             { name: konnectivityServerContainerName, args: agentService(layout, tunnel.port, o.nodePorts.tunnel) },
         ],

@@ -17,6 +17,8 @@ export interface ApiserverTunnel {
     readonly apiserverFlags: readonly string[];
     readonly configMaps: readonly ConfigMapSpec[];
     readonly secrets: readonly SecretSpec[];
+    /** Ports of the apiserver pod that the load balancer's tunnel listeners reach (the NetworkPolicy opens them). */
+    readonly ingressPorts: readonly number[];
     /** Services in the seed, e.g. the NodePort the load balancer forwards the tunnel port to. */
     readonly services: readonly { readonly name: string; readonly args: ServiceArgs }[];
 }
