@@ -1,13 +1,14 @@
 import { apiserverPort, images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { publicAddressEnv } from "./apiserverFlags";
-import { objectMeta, selectorLabels } from "./labels";
+import { objectMeta, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
 
-import { configMapVolume, mounts, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext } from "./security";
-import { ApiserverTunnel } from "./tunnel/types";
-import { ControlPlaneLayout, DeploymentArgs } from "./types";
+import { mounts } from "./secrets";
+import { configMapVolume, secretVolume, volumeMount } from "../shared/mounts";
+import { containerSecurityContext } from "../shared/seedSecurity";
+import type { ApiserverPodPieces } from "../tunnel/types";
+import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
 
 export const apiserverName = "apiserver";
 export const apiserverContainerName = "kube-apiserver";
@@ -17,7 +18,8 @@ export interface ApiserverDeploymentOptions {
     readonly replicas: number;
     /** kube-apiserver's own flags; the tunnel's are appended. */
     readonly flags: readonly string[];
-    readonly tunnel: ApiserverTunnel;
+    /** What the tunnel mode adds to the pod. */
+    readonly tunnel: ApiserverPodPieces;
     /** Expanded into the flags as $(PUBLIC_ADDRESS). */
     readonly publicAddress: pulumi.Input<string>;
     /** configChecksum over every file the pod mounts. */
@@ -45,7 +47,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                         name: apiserverContainerName,
                         image: images(layout.versions)["kube-apiserver"],
                         command: ["kube-apiserver"],
-                        args: [...o.flags, ...tunnel.apiserverFlags],
+                        args: [...o.flags, ...tunnel.flags],
                         env: [{ name: publicAddressEnv, value: o.publicAddress }],
                         ports: [{ name: "https", containerPort: apiserverPort, protocol: "TCP" }],
                         ...healthProbes({
@@ -62,7 +64,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                             volumeMount(mounts.serviceAccount),
                             volumeMount(mounts.encryption),
                             volumeMount(mounts.auditPolicy),
-                            ...tunnel.apiserverVolumeMounts,
+                            ...tunnel.volumeMounts,
                         ],
                     },
                     ...tunnel.containers,

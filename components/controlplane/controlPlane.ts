@@ -1,22 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { AntiAffinity, defaults, NodePorts, RunningState, Settings, VersionPins } from "../config";
-import { auditPolicy, auditPolicyYaml } from "./auditPolicy";
-import { encryptionConfiguration, encryptionConfigurationYaml, secretboxKeyBytes } from "./encryption";
-import { controlPlaneNetworkPolicies } from "./networkPolicies";
-import { criticalPodsQuota } from "./priority";
+import { AntiAffinity, defaults, RunningState, VersionPins } from "../config";
 import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
 import { apiserverFlags } from "./apiserverFlags";
-import { configChecksum } from "../shared/checksum";
+import { auditPolicy, auditPolicyYaml } from "./auditPolicy";
+import { encryptionConfiguration, encryptionConfigurationYaml, secretboxKeyBytes } from "./encryption";
 import { controllerManagerDeployment, controllerManagerName } from "./controllerManager";
 import { etcdStatefulSet } from "./etcdStatefulSet";
 import { kubeconfigOutput } from "../shared/kubeconfig";
-import { AppName, objectMeta } from "./labels";
+import { AppName, objectMeta } from "../shared/seedLabels";
 import { controlPlaneNamespace } from "./namespace";
+import { controlPlaneNetworkPolicies } from "./networkPolicies";
 import { withSecretKeys } from "./pkiInput";
 import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
+import { criticalPodsQuota } from "./priority";
 import { schedulerDeployment, schedulerName } from "./scheduler";
 import { etcdServiceName, inSeedApiserverUrl } from "../shared/seedNames";
 import {
@@ -25,13 +24,14 @@ import {
     controllerManagerSecret,
     encryptionSecret,
     etcdPkiSecret,
-    mountedFiles,
     schedulerSecret,
     serviceAccountSecret,
 } from "./secrets";
+import { mountedChecksum } from "../shared/seedObjects";
 import { apiserverService, etcdService } from "./services";
-import { apiserverTunnel } from "./tunnel";
-import { ConfigMapSpec, ControlPlaneLayout, ControlPlanePki, NetworkPolicyArgs, Pem, SecretSpec } from "./types";
+import { ConfigMapSpec, ControlPlaneLayout, NetworkPolicyArgs, Pem, SecretSpec } from "../shared/seedObjects";
+import type { PodSecurityLevel, SeedTunnel } from "../tunnel/types";
+import { ControlPlanePki } from "./types";
 
 export interface ControlPlaneArgs {
     clusterName: string;
@@ -56,20 +56,23 @@ export interface ControlPlaneArgs {
     encryptionKeys?: readonly string[];
     /** The PriorityClass of every control-plane pod (default system-cluster-critical). */
     priorityClassName?: string;
-    /** The seed NodePorts the load balancer's listeners forward to. */
-    nodePorts: NodePorts;
-    tunnel: Settings["tunnel"];
-    loadBalancerIdleTimeoutSeconds: number;
+    /** The seed NodePort of the apiserver Service, which the load balancer's :6443 listener forwards to. */
+    apiserverNodePort: number;
+    /** The tunnel mode's seed half: its apiserver pod pieces and namespace objects. */
+    tunnel: SeedTunnel;
+    /** The Pod Security Standard level the namespace enforces: the least that admits every pod in it. */
+    podSecurity: PodSecurityLevel;
     /** Certificates and keys; every private key must be a secret Output. */
     pki: ControlPlanePki;
 }
 
 /**
  * A cluster's hosted control plane in its seed namespace: etcd, kube-apiserver with the
- * tunnel's sidecars (konnectivity-server), controller-manager, scheduler, their Secrets and
- * ConfigMaps (Secrets encryption at rest with random keys, the audit policy), the NodePort
- * Services the API endpoint forwards to, disruption budgets, and the quota that admits the pods
- * at their priority class.
+ * tunnel's pieces (whatever the tunnel mode's SeedTunnel holds), controller-manager, scheduler,
+ * their Secrets and ConfigMaps (Secrets encryption at rest with random keys, the audit policy),
+ * the NodePort Services the API endpoint forwards to, disruption budgets, the namespace's
+ * NetworkPolicies, and the quota that admits the pods at their priority class. On an update the
+ * workloads roll in order: etcd, kube-apiserver, then controller-manager and scheduler.
  *
  * Give it the seed's Kubernetes provider (and a random provider for the encryption keys)
  * through `opts.providers`, or the seed's alone through `opts.provider`. The seed's should set
@@ -90,10 +93,10 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         const pki = withSecretKeys(args.pki);
-        super("gks:index:ControlPlane", name, { ...args, pki }, opts);
+        super("gks:index:ControlPlane", name, { ...args, pki, tunnel: withSecretData(args.tunnel) }, opts);
         const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr } = args;
         const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
-        const { nodePorts, tunnel, loadBalancerIdleTimeoutSeconds } = args;
+        const { apiserverNodePort, tunnel, podSecurity } = args;
         const { etcdAntiAffinity = "preferred", encryptionKeys = defaults.encryptionKeys } = args;
         const { priorityClassName = defaults.controlPlanePriorityClass } = args;
         if (encryptionKeys.length === 0 || new Set(encryptionKeys).size !== encryptionKeys.length) {
@@ -106,7 +109,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         const leaderElectedReplicas = Math.min(apiserverReplicas, 2);
         const apiserverUrl = inSeedApiserverUrl(namespace);
 
-        const ns = new k8s.core.v1.Namespace(name, controlPlaneNamespace(layout), { parent: this });
+        const ns = new k8s.core.v1.Namespace(name, controlPlaneNamespace(layout, podSecurity), { parent: this });
         const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [ns] };
         const secret = (spec: SecretSpec, app: AppName) =>
             new k8s.core.v1.Secret(
@@ -138,6 +141,13 @@ export class ControlPlane extends pulumi.ComponentResource {
             dependsOn: [ns, ...quota, ...objects],
         });
 
+        // Ingress of the namespace: deny-all only once what must pass is admitted (a first update
+        // of a running cluster never has it alone).
+        const policies = controlPlaneNetworkPolicies({ layout, tunnelIngress: tunnel.ingress });
+        const networkPolicy = (p: { name: string; args: NetworkPolicyArgs }, opts: pulumi.CustomResourceOptions) =>
+            new k8s.networking.v1.NetworkPolicy(`${name}-${p.name}`, p.args, opts);
+        networkPolicy(policies.denyAll, after(policies.allow.map((p) => networkPolicy(p, inNamespace))));
+
         // etcd
         const etcdFiles = [etcdPkiSecret(pki)];
         const etcdObjects = [
@@ -151,7 +161,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 replicas: etcdReplicas,
                 storageSize: etcdStorageSize,
                 storageClass: etcdStorageClass,
-                checksum: checksumOf(etcdFiles),
+                checksum: mountedChecksum(etcdFiles),
                 priorityClassName,
                 antiAffinity: etcdAntiAffinity,
             }),
@@ -165,19 +175,25 @@ export class ControlPlane extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        // kube-apiserver and the tunnel's pieces in its pod. It waits for etcd's rollout (the
-        // provider awaits a StatefulSet until every member is ready and updated), so that an
-        // upgrade moves etcd first and a new cluster starts its apiservers on a quorum.
-        const tunnelPart = apiserverTunnel({
-            layout,
-            apiserverReplicas,
-            tunnel,
-            nodePorts,
-            loadBalancerIdleTimeoutSeconds,
-            serverCertPem: pki.konnectivityServer.certPem,
-            serverKeyPem: pki.konnectivityServer.keyPem,
-            caCertPem: pki.konnectivityCaCertPem,
-        });
+        // The tunnel's objects; its Deployments wait for what they mount.
+        const tunnelFiles: pulumi.Resource[] = [];
+        for (const o of tunnel.objects) {
+            if (o.kind === "Secret") tunnelFiles.push(secret(o.spec, o.app));
+            if (o.kind === "ConfigMap") tunnelFiles.push(configMap(o.spec, o.app));
+        }
+        const tunnelObjects = [...tunnelFiles];
+        for (const o of tunnel.objects) {
+            if (o.kind === "Service")
+                tunnelObjects.push(new k8s.core.v1.Service(`${name}-${o.name}`, o.args, inNamespace));
+            if (o.kind === "Deployment") {
+                tunnelObjects.push(new k8s.apps.v1.Deployment(`${name}-${o.name}`, o.args, after(tunnelFiles)));
+            }
+        }
+
+        // kube-apiserver with the tunnel's pieces in its pod, once the tunnel's seed half is there.
+        // It waits for etcd's rollout too (the provider awaits a StatefulSet until every member is
+        // ready and updated), so that an upgrade moves etcd first and a new cluster starts its
+        // apiservers on a quorum.
         // Secrets at rest: one random key per name, in state only (a secret), never rotated in place.
         const keys = encryptionKeys.map((keyName) => ({
             name: keyName,
@@ -199,41 +215,33 @@ export class ControlPlane extends pulumi.ComponentResource {
         const apiserverObjects = [
             ...apiserverFiles.map((s) => secret(s, "kube-apiserver")),
             ...apiserverConfigs.map((c) => configMap(c, "kube-apiserver")),
-            ...tunnelPart.secrets.map((s) => secret(s, "konnectivity-server")),
-            ...tunnelPart.configMaps.map((c) => configMap(c, "kube-apiserver")),
+            ...tunnelObjects,
+            etcd,
         ];
         const apiserver = new k8s.apps.v1.Deployment(
             `${name}-${apiserverName}`,
             apiserverDeployment({
                 layout,
                 replicas: apiserverReplicas,
-                flags: apiserverFlags({ namespace, etcdReplicas, serviceCidr }),
-                tunnel: tunnelPart,
+                flags: apiserverFlags({
+                    namespace,
+                    etcdReplicas,
+                    serviceCidr,
+                    kubeletPreferredAddressTypes: tunnel.apiserver.kubeletPreferredAddressTypes,
+                }),
+                tunnel: tunnel.apiserver,
                 publicAddress,
-                checksum: checksumOf([
-                    ...apiserverFiles,
-                    ...apiserverConfigs,
-                    ...tunnelPart.secrets,
-                    ...tunnelPart.configMaps,
-                ]),
+                checksum: mountedChecksum([...apiserverFiles, ...apiserverConfigs, ...tunnel.apiserver.mounted]),
                 priorityClassName,
             }),
-            after([...apiserverObjects, etcd]),
+            after(apiserverObjects),
         );
-        new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, nodePorts.apiserver), inNamespace);
-        for (const s of tunnelPart.services) new k8s.core.v1.Service(`${name}-${s.name}`, s.args, inNamespace);
+        new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, apiserverNodePort), inNamespace);
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-${apiserverName}`,
             podDisruptionBudget(layout, "kube-apiserver", apiserverName, { maxUnavailable: 1 }),
             inNamespace,
         );
-
-        // Ingress of the namespace: deny-all only once what must pass is admitted (a first update
-        // of a running cluster never has it alone).
-        const policies = controlPlaneNetworkPolicies({ layout, tunnelPorts: tunnelPart.ingressPorts });
-        const networkPolicy = (p: { name: string; args: NetworkPolicyArgs }, opts: pulumi.CustomResourceOptions) =>
-            new k8s.networking.v1.NetworkPolicy(`${name}-${p.name}`, p.args, opts);
-        networkPolicy(policies.denyAll, after(policies.allow.map((p) => networkPolicy(p, inNamespace))));
 
         // controller-manager and scheduler, each with a kubeconfig for the in-seed apiserver. They
         // wait for the apiserver's rollout: the version skew policy forbids them to be newer.
@@ -256,7 +264,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 replicas: leaderElectedReplicas,
                 serviceCidr,
                 podCidr,
-                checksum: checksumOf(cmFiles),
+                checksum: mountedChecksum(cmFiles),
                 priorityClassName,
             }),
             after([...cmFiles.map((s) => secret(s, "kube-controller-manager")), apiserver]),
@@ -272,7 +280,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             schedulerDeployment({
                 layout,
                 replicas: leaderElectedReplicas,
-                checksum: checksumOf(schedulerFiles),
+                checksum: mountedChecksum(schedulerFiles),
                 priorityClassName,
             }),
             after([...schedulerFiles.map((s) => secret(s, "kube-scheduler")), apiserver]),
@@ -287,7 +295,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.inSeedApiserverUrl = pulumi.output(apiserverUrl);
         this.runningState = apiserver.metadata.apply((): RunningState => ({
             kubernetesVersion: versions.minor,
-            tunnelMode: tunnelPart.mode,
+            tunnelMode: tunnel.mode,
             encryptionKeys: [...encryptionKeys],
         }));
         this.registerOutputs({
@@ -298,11 +306,15 @@ export class ControlPlane extends pulumi.ComponentResource {
     }
 }
 
-/** configChecksum over Secrets and ConfigMaps. A hash of the keys reveals none of them: not secret. */
-function checksumOf(objects: readonly (SecretSpec | ConfigMapSpec)[]): pulumi.Output<string> {
-    const entries = mountedFiles(objects);
-    const sum = pulumi
-        .all(entries.map((e) => e.content))
-        .apply((contents) => configChecksum(entries.map((e, i) => ({ ...e, content: contents[i] }))));
-    return pulumi.unsecret(sum);
+/** The tunnel's seed half with its Secrets' data secret, as component inputs (stored in state) must be. */
+function withSecretData(tunnel: SeedTunnel): SeedTunnel {
+    return {
+        ...tunnel,
+        apiserver: { ...tunnel.apiserver, mounted: tunnel.apiserver.mounted.map(secretData) },
+        objects: tunnel.objects.map((o) => (o.kind === "Secret" ? { ...o, spec: secretData(o.spec) } : o)),
+    };
+}
+
+function secretData<T extends SecretSpec | ConfigMapSpec>(spec: T): T {
+    return { ...spec, data: pulumi.secret(spec.data) as unknown as T["data"] };
 }

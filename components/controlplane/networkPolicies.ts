@@ -1,13 +1,14 @@
 import { apiserverPort } from "../config";
 import { etcdClientPort, etcdPeerPort } from "../shared/seedNames";
+import { AppName, objectMeta, selectorLabels } from "../shared/seedLabels";
+import { ControlPlaneLayout, NetworkPolicyArgs } from "../shared/seedObjects";
+import type { TunnelIngress } from "../tunnel/types";
 import { etcdMetricsPort } from "./etcdStatefulSet";
-import { AppName, objectMeta, selectorLabels } from "./labels";
-import { ControlPlaneLayout, NetworkPolicyArgs } from "./types";
 
 export interface NetworkPolicyOptions {
     readonly layout: ControlPlaneLayout;
-    /** Ports of the apiserver pod besides kube-apiserver's that the load balancer forwards to (the tunnel's). */
-    readonly tunnelPorts: readonly number[];
+    /** The tunnel mode's pods and the ports its load balancer listener reaches on them. */
+    readonly tunnelIngress: readonly TunnelIngress[];
 }
 
 export interface NamedNetworkPolicy {
@@ -51,12 +52,19 @@ export function controlPlaneNetworkPolicies(o: NetworkPolicyOptions): {
                 { from: [{ podSelector: pods("kube-apiserver") }], ports: [tcp(etcdClientPort)] },
             ],
         }),
-        policy("apiserver", "kube-apiserver", {
-            podSelector: pods("kube-apiserver"),
-            policyTypes: ["Ingress"],
-            ingress: [{ ports: [apiserverPort, ...o.tunnelPorts].map(tcp) }],
-        }),
     ];
+    // The load balancer's path: kube-apiserver's port, and each port the tunnel mode names.
+    const publicPorts = new Map<AppName, number[]>([["kube-apiserver", [apiserverPort]]]);
+    for (const { app, ports } of o.tunnelIngress) publicPorts.set(app, [...(publicPorts.get(app) ?? []), ...ports]);
+    for (const [app, ports] of publicPorts) {
+        allow.push(
+            policy(app === "kube-apiserver" ? "apiserver" : app, app, {
+                podSelector: pods(app),
+                policyTypes: ["Ingress"],
+                ingress: [{ ports: ports.map(tcp) }],
+            }),
+        );
+    }
     return {
         allow,
         denyAll: policy("default-deny-ingress", "control-plane", { podSelector: {}, policyTypes: ["Ingress"] }),

@@ -1,5 +1,5 @@
-import { objectMeta } from "./labels";
-import { ControlPlaneLayout, ResourceQuotaArgs } from "./types";
+import { objectMeta } from "../shared/seedLabels";
+import { ControlPlaneLayout, ResourceQuotaArgs } from "../shared/seedObjects";
 
 /**
  * The built-in classes above every user-defined one. Upstream kube-apiserver admits them in any

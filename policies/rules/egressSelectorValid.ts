@@ -1,4 +1,4 @@
-import { parseEgressSelector, validateEgressSelector } from "../../components/controlplane/egressSelector";
+import { parseEgressSelector, validateEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { describeSource, documentsOfKind, flagFile, FileSource, sameSource } from "../lib/files";
 import { get, isUnknown, list } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
@@ -55,7 +55,7 @@ export const egressSelectorValid = stackPolicy({
         "Every egress selector configuration loads in kube-apiserver, and the cluster socket of the one a kube-apiserver reads is the --uds-name of the konnectivity-server in its pod.",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Build the file with konnectivityEgressSelector(udsName) from components/controlplane/egressSelector.ts, mount it where --egress-selector-config-file points, pass the same path as --uds-name to the konnectivity-server sidecar, and put the socket on a volume both containers mount.",
+        "Build the file with konnectivityEgressSelector(udsName) from components/tunnel/konnectivity/egressSelector.ts, mount it where --egress-selector-config-file points, pass the same path as --uds-name to the konnectivity-server sidecar, and put the socket on a volume both containers mount.",
     config: [],
     check: (resources, _config, report) => {
         const read: FileSource[] = [];

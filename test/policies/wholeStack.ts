@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { versionPins } from "../../components/config/versions";
-import { egressSelectorYaml, konnectivityEgressSelector } from "../../components/controlplane/egressSelector";
+import { egressSelectorYaml, konnectivityEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { unknownValue } from "./engine";
 
 /**
