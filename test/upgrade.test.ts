@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { kubernetesUpgradeProblems, runningStateOutput, versionPins } from "../components/config";
 import { devConfig, devRun } from "./fixtures";
 import { at, byUrn, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
+import { compareRuns, StateResource, withChange, withoutKeyMaterial } from "./harness/compare";
 
 const T = {
     deployment: "kubernetes:apps/v1:Deployment",
@@ -96,6 +97,33 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
                 tunnelMode: "konnectivity",
                 encryptionKeys: ["key1"],
             });
+
+            // What the update does to the 1.36 cluster: it moves the images of the control plane,
+            // and nothing else (no object created, deleted, or otherwise changed). The agents stay:
+            // both minors pin konnectivity v0.36.0.
+            const masked = (r: ProgramRun): StateResource[] =>
+                r.resources.map((x) => ({
+                    ...x,
+                    inputs: x.custom ? (withoutKeyMaterial(x.inputs) as Record<string, unknown>) : {},
+                }));
+            const compared = compareRuns(masked(await devRun()), masked(run));
+            assert.deepStrictEqual(withChange(compared, "created"), []);
+            assert.deepStrictEqual(withChange(compared, "deleted"), []);
+            // Every run of the mocks makes new keys: the Secrets that hold them differ, not the objects.
+            const updated = withChange(compared, "updated").filter((c) => c.type !== "kubernetes:core/v1:Secret");
+            assert.deepStrictEqual(updated.map((c) => c.name).sort(), [
+                "dev-apiserver",
+                "dev-controller-manager",
+                "dev-etcd",
+                "dev-scheduler",
+            ]);
+            for (const c of updated) {
+                assert.deepStrictEqual(
+                    c.changedInputs.filter((p) => !/^spec\.template\.spec\.containers\[\d+\]\.image$/.test(p)),
+                    [],
+                    c.name,
+                );
+            }
         });
     });
 
