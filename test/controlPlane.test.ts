@@ -25,6 +25,7 @@ const T = {
     service: "kubernetes:core/v1:Service",
     deployment: "kubernetes:apps/v1:Deployment",
     statefulSet: "kubernetes:apps/v1:StatefulSet",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     seedProvider: "pulumi:providers:kubernetes",
     controlPlane: "gks:index:ControlPlane",
@@ -407,6 +408,7 @@ describe("control plane settings", () => {
                 agentMode: "daemonset",
                 controlPlanePriorityClass: "gks-control-plane",
                 encryptionKeys: ["key2", "key1"],
+                tunnelServerCounting: "static",
             }),
         );
         if (run.error) throw run.error;
@@ -449,6 +451,16 @@ describe("control plane settings", () => {
         // A class of the seed's own: used as it is, no quota.
         assert.strictEqual(at(api.inputs, "spec.template.spec.priorityClassName"), "gks-control-plane");
         assert.deepStrictEqual(ofType(run.resources, "kubernetes:core/v1:ResourceQuota"), []);
+        // Static server counting: no leases, no user-cluster credential for the servers, no token for the agents.
+        assert.ok(!server.args.some((a) => /lease|kubeconfig/.test(a)), server.args.join(" "));
+        assert.deepStrictEqual(ofType(run.resources, "kubernetes:rbac.authorization.k8s.io/v1:Role"), []);
+        assert.strictEqual(
+            at(
+                one(run.resources, T.daemonSet, "dev-user-cluster").inputs,
+                "spec.template.spec.automountServiceAccountToken",
+            ),
+            false,
+        );
         // Two keys, two random keys, in the configured order.
         assert.deepStrictEqual(
             ofType(run.resources, "random:index/randomBytes:RandomBytes").map((r) => r.name),

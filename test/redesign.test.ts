@@ -15,18 +15,27 @@ const hardeningAdds = [
     "kubernetes:core/v1:ConfigMap dev-audit-policy",
     "kubernetes:core/v1:ResourceQuota dev-critical-pods",
     "kubernetes:core/v1:Secret dev-encryption-configuration",
+    "kubernetes:core/v1:Secret dev-konnectivity-server-kubeconfig",
     "kubernetes:networking.k8s.io/v1:NetworkPolicy dev-apiserver",
     "kubernetes:networking.k8s.io/v1:NetworkPolicy dev-default-deny-ingress",
     "kubernetes:networking.k8s.io/v1:NetworkPolicy dev-etcd",
+    "kubernetes:rbac.authorization.k8s.io/v1:Role dev-user-cluster-agent-leases",
+    "kubernetes:rbac.authorization.k8s.io/v1:Role dev-user-cluster-server-leases",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding dev-user-cluster-agent-leases",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding dev-user-cluster-server-leases",
     "pulumi:providers:random dev-random",
     "random:index/randomBytes:RandomBytes dev-encryption-key1",
+    "tls:index/certRequest:CertRequest dev-konnectivity-server-leases",
+    "tls:index/locallySignedCert:LocallySignedCert dev-konnectivity-server-leases",
+    "tls:index/privateKey:PrivateKey dev-konnectivity-server-leases",
 ];
-/** The workloads whose pod templates it changed (flags, mounts, priority, anti-affinity). */
+/** The workloads whose pod templates it changed (flags, mounts, priority, anti-affinity, the agents' lease counting). */
 const hardenedWorkloads = [
     "kubernetes:apps/v1:StatefulSet dev-etcd",
     "kubernetes:apps/v1:Deployment dev-apiserver",
     "kubernetes:apps/v1:Deployment dev-controller-manager",
     "kubernetes:apps/v1:Deployment dev-scheduler",
+    "kubernetes:apps/v1:Deployment dev-user-cluster",
 ];
 
 describe("the tunnel redesign on an existing cluster (the dev stack before and after)", () => {

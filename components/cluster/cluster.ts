@@ -90,6 +90,7 @@ export class Cluster extends pulumi.ComponentResource {
                 publicAddress,
                 tunnel: tunnel.pki({
                     clusterName: settings.clusterName,
+                    serverCounting: settings.tunnel.serverCounting,
                     seedNamespace: seed.namespace,
                     tunnelAddress,
                     ...settings.pki,

@@ -22,6 +22,8 @@ export interface ClusterConfig {
     readonly controlPlanePriorityClass?: string;
     readonly agentReplicas?: number;
     readonly agentMode?: string;
+    /** leases (default) or static. */
+    readonly tunnelServerCounting?: string;
     readonly tunnelPort?: number;
     readonly tunnelKeepaliveSeconds?: number;
     readonly lbProvider?: string;

@@ -16,6 +16,7 @@ export const defaults = {
     controlPlanePriorityClass: "system-cluster-critical",
     agentReplicas: 2,
     agentMode: "deployment",
+    tunnelServerCounting: "leases",
     tunnelPort: 8132,
     tunnelKeepaliveSeconds: 30,
     lbProvider: "amphora",

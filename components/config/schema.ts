@@ -279,6 +279,7 @@ export const clusterConfigShape = {
         .default(defaults.controlPlanePriorityClass),
     agentReplicas: wholeNumber(1, 20).default(defaults.agentReplicas),
     agentMode: oneOf(["deployment", "daemonset"]).default(defaults.agentMode),
+    tunnelServerCounting: oneOf(["leases", "static"]).default(defaults.tunnelServerCounting),
     tunnelPort: wholeNumber(1024, 49151, "a port").default(defaults.tunnelPort),
     tunnelKeepaliveSeconds: wholeNumber(30, 3600, "a number of seconds").default(defaults.tunnelKeepaliveSeconds),
     lbProvider: oneOf(["amphora", "ovn"]).default(defaults.lbProvider),

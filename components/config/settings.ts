@@ -4,6 +4,8 @@ import { VersionPins } from "./versions";
 
 /** The tunnel that carries control-plane -> worker traffic. */
 export type TunnelMode = "konnectivity" | "openvpn";
+/** How konnectivity agents learn the server count: from the servers' leases, or the servers' static count. */
+export type ServerCounting = "leases" | "static";
 /** How the konnectivity agents run in the user cluster. */
 export type AgentMode = "deployment" | "daemonset";
 /** How etcd members spread over the seed's nodes: at most one per node, or one per node if possible. */
@@ -120,6 +122,8 @@ export interface Settings {
         readonly keepaliveSeconds: number;
         readonly agentReplicas: number;
         readonly agentMode: AgentMode;
+        /** How the agents count the servers (konnectivity). */
+        readonly serverCounting: ServerCounting;
         /** Sources besides the worker router's SNAT address that may reach the tunnel listener. */
         readonly extraAllowedCidrs: readonly string[];
     };

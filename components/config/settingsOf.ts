@@ -121,6 +121,7 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             keepaliveSeconds: c.tunnelKeepaliveSeconds,
             agentReplicas: c.agentReplicas,
             agentMode: c.agentMode,
+            serverCounting: c.tunnelServerCounting,
             extraAllowedCidrs: c.tunnelAllowedCidrs,
         },
         loadBalancer: {

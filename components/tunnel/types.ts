@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Settings, TunnelMode } from "../config";
+import type { ServerCounting, Settings, TunnelMode } from "../config";
 import type { ListenerRequest } from "../endpoint/endpointPlan";
 import type { AuthoritySpec, IssuedAuthority } from "../pki";
 import type { AppName } from "../shared/seedLabels";
@@ -41,6 +41,8 @@ export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
 export interface TunnelPkiArgs {
     readonly clusterName: string;
+    /** How the mode's user-cluster end counts its seed end (konnectivity: leases need a client certificate). */
+    readonly serverCounting: ServerCounting;
     readonly seedNamespace: string;
     /** The host the user-cluster end dials (the load balancer's floating IP). */
     readonly tunnelAddress: pulumi.Input<string>;

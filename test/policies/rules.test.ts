@@ -161,6 +161,13 @@ describe("policies one by one", () => {
                 "konnectivity-server-count",
             ]);
         });
+        it("accepts any static count from a server that publishes a lease (the agents count leases)", () => {
+            const leases = ["--enable-lease-controller", "--kubeconfig=/k/kubeconfig"];
+            assert.deepStrictEqual(analyze(3, [...serverArgs, ...leases, "--server-count=1"]), []);
+            assert.deepStrictEqual(analyze(3, [...serverArgs, "--enable-lease-controller=false", "--server-count=1"]), [
+                "konnectivity-server-count",
+            ]);
+        });
         it("passes equal counts (also `--server-count 3` as two words) and a single default", () => {
             assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count", "3"]), []);
             assert.deepStrictEqual(analyze(undefined, serverArgs), []);

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentMode } from "../../config";
+import { AgentMode, ServerCounting } from "../../config";
 import { agentAdminPort, agentCertDir, agentFlags, agentHealthPort } from "./agentFlags";
 import { checksumAnnotation } from "../../shared/checksum";
 import { agentLabels, agentName, agentNamespace, agentSelector } from "./labels";
@@ -12,6 +12,7 @@ export interface AgentWorkloadArgs {
     readonly proxyServerHost: pulumi.Input<string>;
     readonly proxyServerPort: number;
     readonly keepaliveSeconds: number;
+    readonly serverCounting: ServerCounting;
     /** Checksum of the certificates the agent mounts (it loads them only at start), so a rotation rolls it. */
     readonly certificatesChecksum: pulumi.Input<string>;
     readonly secretName: string;
@@ -24,8 +25,9 @@ function podSpec(args: AgentWorkloadArgs, flags: pulumi.Input<string[]>): k8s.ty
     const daemonset = args.mode === "daemonset";
     return {
         serviceAccountName: args.serviceAccountName,
-        // mTLS is the agent's only credential; it never talks to the user cluster's API.
-        automountServiceAccountToken: false,
+        // mTLS is the agent's credential towards the servers. With lease counting it also lists
+        // the servers' leases in the user cluster's API, as its service account (RBAC: leases.ts).
+        automountServiceAccountToken: args.serverCounting === "leases",
         priorityClassName: "system-cluster-critical",
         tolerations: daemonset
             ? [{ operator: "Exists" }] // one per node, whatever the node's taints
@@ -109,6 +111,7 @@ function template(args: AgentWorkloadArgs): k8s.types.input.core.v1.PodTemplateS
             proxyServerPort: args.proxyServerPort,
             keepaliveSeconds: args.keepaliveSeconds,
             mode: args.mode,
+            serverCounting: args.serverCounting,
         }),
     );
     return {

@@ -36,6 +36,7 @@ function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: Use
             replicas: settings.tunnel.agentReplicas,
             serverCount: settings.controlPlane.apiserverReplicas,
             keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+            serverCounting: settings.tunnel.serverCounting,
         },
         { parent: opts.parent, dependsOn: opts.dependsOn },
     );
