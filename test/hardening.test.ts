@@ -294,6 +294,14 @@ describe("audit logging", () => {
             "None",
         ],
         [
+            "a konnectivity-server's lease renewal",
+            request("update", "coordination.k8s.io", "leases", {
+                user: "system:konnectivity-server",
+                resource: { group: "coordination.k8s.io", resource: "leases", namespace: "kube-system" },
+            }),
+            "None",
+        ],
+        [
             "someone else's lease in kube-system",
             request("update", "coordination.k8s.io", "leases", {
                 resource: { group: "coordination.k8s.io", resource: "leases", namespace: "kube-system" },

@@ -70,7 +70,13 @@ export function auditPolicy(): AuditPolicy {
             },
             {
                 level: "None",
-                users: ["system:kube-controller-manager", "system:kube-scheduler", "system:apiserver"],
+                // Leader election, the apiservers' identity leases and konnectivity-servers' leases.
+                users: [
+                    "system:kube-controller-manager",
+                    "system:kube-scheduler",
+                    "system:apiserver",
+                    "system:konnectivity-server",
+                ],
                 verbs: ["get", "update"],
                 namespaces: ["kube-system"],
                 resources: [{ group: "coordination.k8s.io", resources: ["leases"] }],
