@@ -1,4 +1,4 @@
-import { parseDocument, stringify } from "yaml";
+import { stringify } from "yaml";
 
 /**
  * kube-apiserver's audit policy (`--audit-policy-file`, audit.k8s.io/v1 Policy) and how the
@@ -111,12 +111,6 @@ export function auditPolicyYaml(policy: AuditPolicy): string {
     const problems = auditPolicyProblems(policy);
     if (problems.length > 0) throw new Error(`audit policy unfit:\n  - ${problems.join("\n  - ")}`);
     return stringify(policy);
-}
-
-export function parseAuditPolicy(text: string): { policy?: unknown; problems: string[] } {
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `not valid YAML: ${e.message}`) };
-    return { policy: doc.toJS(), problems: [] };
 }
 
 /** One request, as the policy checker sees it. */

@@ -1,4 +1,4 @@
-import { parseDocument, stringify } from "yaml";
+import { stringify } from "yaml";
 
 /**
  * kube-apiserver's encryption at rest (`--encryption-provider-config`): Secrets are written with
@@ -54,13 +54,6 @@ export function encryptionConfigurationYaml(config: EncryptionConfiguration): st
         throw new Error(`invalid encryption configuration:\n  - ${problems.join("\n  - ")}`);
     }
     return stringify(config);
-}
-
-/** Parses an encryption configuration file; YAML errors are reported as problems. */
-export function parseEncryptionConfiguration(text: string): { config?: unknown; problems: string[] } {
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `not valid YAML: ${e.message}`) };
-    return { config: doc.toJS(), problems: [] };
 }
 
 type Obj = Record<string, unknown>;

@@ -1,7 +1,16 @@
-import { parseDocument } from "yaml";
+import { parseYamlDocument } from "../../components/shared/yamlDocument";
 import { get, isRecord, isUnknown, list, Unknown } from "./known";
 import { objectName, ofType, Resource, sameNamespace, types } from "./resources";
-import { Container, containerFlags, flagValue, PlacedContainer } from "./workloads";
+import type { Report } from "./policy";
+import {
+    Container,
+    containerFlags,
+    containerLabel,
+    flagValue,
+    PlacedContainer,
+    placedContainers,
+    isKubeApiserver,
+} from "./workloads";
 
 /**
  * The files a container reads, followed as the kubelet builds them: the volume mount whose path
@@ -185,8 +194,7 @@ export function documentsOfKind(
                     continue;
                 }
                 if (typeof text !== "string" || !text.includes(kind)) continue;
-                const doc = parseDocument(text);
-                const document: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+                const { value: document } = parseYamlDocument(text);
                 if (get(document, "kind") === kind) found.push({ source, text, document });
             }
         }
@@ -219,4 +227,54 @@ export function flagFile(resources: readonly Resource[], placed: PlacedContainer
     const text = fileText(lookup.found);
     if (isUnknown(text)) return { unknown: text };
     return { path, source: lookup.found, text };
+}
+
+/** The stack's kube-apiserver containers; unknowns reported, and not applicable without any. */
+export function kubeApiservers(resources: readonly Resource[], report: Report): PlacedContainer[] {
+    const apiservers = placedContainers(resources, isKubeApiserver);
+    apiservers.unknowns.forEach(report.unknown);
+    if (apiservers.found.length === 0) report.notApplicable("the stack runs no kube-apiserver");
+    return apiservers.found;
+}
+
+/** A file a container's flag names, read. */
+export interface ReadFile {
+    readonly path: string;
+    readonly source: FileSource;
+    readonly text: string;
+    /** "<container> of <workload> reads --<flag>=<path>", for messages. */
+    readonly where: string;
+}
+
+/**
+ * The file a container's flag names, read for a rule: an unknown on the way is reported as one,
+ * a file that does not exist as a violation (the process exits at start), one the pack cannot
+ * read (another volume type, an object outside the stack) is left alone. `absent` is the
+ * violation for a container without the flag; without it, no flag means nothing to check.
+ */
+export function readFlagFile(
+    resources: readonly Resource[],
+    placed: PlacedContainer,
+    flag: string,
+    report: Report,
+    absent?: string,
+): ReadFile | undefined {
+    const who = `${containerLabel(placed.container)} of ${placed.workload.name}`;
+    const file = flagFile(resources, placed, flag);
+    if ("unknown" in file) {
+        report.unknown(file.unknown);
+        return undefined;
+    }
+    if ("absent" in file) {
+        if (absent !== undefined) report.violation(`${who} ${absent}`, placed.workload.urn);
+        return undefined;
+    }
+    if ("elsewhere" in file) return undefined;
+    const where = `${who} reads --${flag}=${file.path}`;
+    if ("missing" in file || file.text === undefined) {
+        const why = "missing" in file ? file.missing : `${describeSource(file.source)} does not exist`;
+        report.violation(`${where}, but ${why}: it exits at start.`, placed.workload.urn);
+        return undefined;
+    }
+    return { path: file.path, source: file.source, text: file.text, where };
 }

@@ -115,6 +115,22 @@ function isEmptySelector(selector: Record<string, unknown>): boolean {
 /** The labels of a namespace (the stack's Namespace, or just its name label). */
 export type NamespaceLabels = (namespace: string) => Record<string, string>;
 
+/** The peers of every rule of the isolating policies that admits the port ([]: every source). */
+function admittingRules(
+    policies: readonly NetworkPolicyView[],
+    target: Target,
+    port: number,
+): { policy: NetworkPolicyView; from: unknown[] }[] {
+    return policies.flatMap((policy) => {
+        const rules = list(get(policy.spec, "ingress"));
+        if (isUnknown(rules)) return [];
+        return rules.flatMap((rule) => {
+            const from = list(get(rule, "from"));
+            return portMatches(get(rule, "ports"), port, target) && !isUnknown(from) ? [{ policy, from }] : [];
+        });
+    });
+}
+
 /** Whether the policies admit `source` to the target's `port`. */
 export function admits(
     policies: readonly NetworkPolicyView[],
@@ -125,16 +141,21 @@ export function admits(
 ): boolean {
     const isolating = isolatingPolicies(policies, target);
     if (isolating.length === 0) return true;
-    return isolating.some((policy) => {
-        const rules = list(get(policy.spec, "ingress"));
-        if (isUnknown(rules)) return false;
-        return rules.some((rule) => {
-            if (!portMatches(get(rule, "ports"), port, target)) return false;
-            const from = list(get(rule, "from"));
-            if (isUnknown(from)) return false;
-            return from.length === 0 || from.some((peer) => peerMatches(peer, policy, source, namespaceLabels));
-        });
-    });
+    return admittingRules(isolating, target, port).some(
+        ({ policy, from }) =>
+            from.length === 0 || from.some((peer) => peerMatches(peer, policy, source, namespaceLabels)),
+    );
+}
+
+/** A peer that is everyone: an ipBlock of the whole internet, or every pod of every namespace. */
+function isAnyone(peer: unknown): boolean {
+    const cidr = get(peer, "ipBlock", "cidr");
+    if (typeof cidr === "string") return isWholeInternet(cidr);
+    const ns = get(peer, "namespaceSelector");
+    const pods = get(peer, "podSelector");
+    const everyNamespace = isRecord(ns) && isEmptySelector(ns);
+    const everyPod = pods === undefined || (isRecord(pods) && isEmptySelector(pods));
+    return everyNamespace && everyPod;
 }
 
 /**
@@ -142,25 +163,7 @@ export function admits(
  * namespaceSelector matching every namespace with no pod restriction.
  */
 export function admitsAnyone(policies: readonly NetworkPolicyView[], target: Target, port: number): boolean {
-    return isolatingPolicies(policies, target).some((policy) => {
-        const rules = list(get(policy.spec, "ingress"));
-        if (isUnknown(rules)) return false;
-        return rules.some((rule) => {
-            if (!portMatches(get(rule, "ports"), port, target)) return false;
-            const from = list(get(rule, "from"));
-            if (isUnknown(from)) return false;
-            return (
-                from.length === 0 ||
-                from.some((peer) => {
-                    const cidr = get(peer, "ipBlock", "cidr");
-                    if (typeof cidr === "string") return isWholeInternet(cidr);
-                    const ns = get(peer, "namespaceSelector");
-                    const pods = get(peer, "podSelector");
-                    const everyNamespace = isRecord(ns) && isEmptySelector(ns);
-                    const everyPod = pods === undefined || (isRecord(pods) && isEmptySelector(pods));
-                    return everyNamespace && everyPod;
-                })
-            );
-        });
-    });
+    return admittingRules(isolatingPolicies(policies, target), target, port).some(
+        ({ from }) => from.length === 0 || from.some(isAnyone),
+    );
 }

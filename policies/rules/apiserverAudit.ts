@@ -1,16 +1,10 @@
-import { auditPolicyProblems, parseAuditPolicy } from "../../components/controlplane/auditPolicy";
-import { describeSource, flagFile } from "../lib/files";
+import { auditPolicyProblems } from "../../components/controlplane/auditPolicy";
+import { parseYamlDocument } from "../../components/shared/yamlDocument";
+import { describeSource, kubeApiservers, readFlagFile } from "../lib/files";
 import { parseIntFlag } from "../lib/flags";
 import { get, isUnknown, list } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
-import {
-    containerFlags,
-    containerLabel,
-    flagValue,
-    isKubeApiserver,
-    PlacedContainer,
-    placedContainers,
-} from "../lib/workloads";
+import { containerFlags, containerLabel, flagValue, PlacedContainer } from "../lib/workloads";
 
 const binaryUnits: Record<string, number> = {
     Ki: 2 ** 10,
@@ -83,13 +77,7 @@ export const apiserverAuditLog = stackPolicy({
         "Mount an audit policy (components/controlplane/auditPolicy.ts builds one: Secrets at Metadata before any rule with bodies, a catch-all Metadata rule) as --audit-policy-file, and log to stdout (--audit-log-path=-) or to a rotated file (--audit-log-maxsize, --audit-log-maxbackup) or a webhook.",
     config: [],
     check: (resources, _config, report) => {
-        const apiservers = placedContainers(resources, isKubeApiserver);
-        apiservers.unknowns.forEach(report.unknown);
-        if (apiservers.found.length === 0) {
-            report.notApplicable("the stack runs no kube-apiserver");
-            return;
-        }
-        for (const placed of apiservers.found) {
+        for (const placed of kubeApiservers(resources, report)) {
             const who = `${containerLabel(placed.container)} of ${placed.workload.name}`;
             const flags = containerFlags(placed.container);
             const logPath = flagValue(flags, "audit-log-path");
@@ -104,30 +92,19 @@ export const apiserverAuditLog = stackPolicy({
             } else if (logPath && logPath !== "-") {
                 checkLogFile(placed, logPath, report, who);
             }
-            const file = flagFile(resources, placed, "audit-policy-file");
-            if ("unknown" in file) {
-                report.unknown(file.unknown);
-                continue;
-            }
-            if ("absent" in file) {
-                report.violation(
-                    `${who} has no --audit-policy-file: kube-apiserver records no audit events at all.`,
-                    placed.workload.urn,
-                );
-                continue;
-            }
-            if ("elsewhere" in file) continue;
-            const where = `${who} reads --audit-policy-file=${file.path}`;
-            if ("missing" in file || file.text === undefined) {
-                const why = "missing" in file ? file.missing : `${describeSource(file.source)} does not exist`;
-                report.violation(`${where}, but ${why}: kube-apiserver exits at start.`, placed.workload.urn);
-                continue;
-            }
-            const parsed = parseAuditPolicy(file.text);
-            const problems = parsed.problems.length > 0 ? parsed.problems : auditPolicyProblems(parsed.policy);
+            const file = readFlagFile(
+                resources,
+                placed,
+                "audit-policy-file",
+                report,
+                "has no --audit-policy-file: kube-apiserver records no audit events at all.",
+            );
+            if (file === undefined) continue;
+            const parsed = parseYamlDocument(file.text);
+            const problems = parsed.problems.length > 0 ? parsed.problems : auditPolicyProblems(parsed.value);
             if (problems.length > 0) {
                 report.violation(
-                    `${where} from ${describeSource(file.source)}, which falls short:\n  - ${problems.join("\n  - ")}`,
+                    `${file.where} from ${describeSource(file.source)}, which falls short:\n  - ${problems.join("\n  - ")}`,
                     file.source.resource.urn,
                 );
             }

@@ -1,11 +1,7 @@
-import {
-    parseEncryptionConfiguration,
-    validateEncryptionConfiguration,
-    writingProvider,
-} from "../../components/controlplane/encryption";
-import { describeSource, flagFile } from "../lib/files";
+import { validateEncryptionConfiguration, writingProvider } from "../../components/controlplane/encryption";
+import { parseYamlDocument } from "../../components/shared/yamlDocument";
+import { describeSource, kubeApiservers, readFlagFile } from "../lib/files";
 import { stackPolicy } from "../lib/policy";
-import { containerLabel, isKubeApiserver, placedContainers } from "../lib/workloads";
 
 /** Providers that encrypt and that the CIS Benchmark accepts as the first one (kube-bench cis-1.12 1.2.28). */
 export const acceptedProviders = ["aescbc", "kms", "secretbox"];
@@ -19,44 +15,27 @@ export const apiserverEncryptionAtRest = stackPolicy({
         "Mount an EncryptionConfiguration (components/controlplane/encryption.ts builds one) and pass its path as --encryption-provider-config; list secrets under a secretbox (or aescbc, kms) provider first and identity last.",
     config: [],
     check: (resources, _config, report) => {
-        const apiservers = placedContainers(resources, isKubeApiserver);
-        apiservers.unknowns.forEach(report.unknown);
-        if (apiservers.found.length === 0) {
-            report.notApplicable("the stack runs no kube-apiserver");
-            return;
-        }
-        for (const placed of apiservers.found) {
-            const who = `${containerLabel(placed.container)} of ${placed.workload.name}`;
-            const file = flagFile(resources, placed, "encryption-provider-config");
-            if ("unknown" in file) {
-                report.unknown(file.unknown);
-                continue;
-            }
-            if ("absent" in file) {
-                report.violation(
-                    `${who} has no --encryption-provider-config: Secrets (keys, tokens, credentials) are stored in etcd, its volumes and its backups in plain text.`,
-                    placed.workload.urn,
-                );
-                continue;
-            }
-            if ("elsewhere" in file) continue;
-            const where = `${who} reads --encryption-provider-config=${file.path}`;
-            if ("missing" in file || file.text === undefined) {
-                const why = "missing" in file ? file.missing : `${describeSource(file.source)} does not exist`;
-                report.violation(`${where}, but ${why}: kube-apiserver exits at start.`, placed.workload.urn);
-                continue;
-            }
-            const parsed = parseEncryptionConfiguration(file.text);
+        for (const placed of kubeApiservers(resources, report)) {
+            const file = readFlagFile(
+                resources,
+                placed,
+                "encryption-provider-config",
+                report,
+                "has no --encryption-provider-config: Secrets (keys, tokens, credentials) are stored in etcd, its volumes and its backups in plain text.",
+            );
+            if (file === undefined) continue;
+            const from = `${file.where} from ${describeSource(file.source)}`;
+            const parsed = parseYamlDocument(file.text);
             const problems =
-                parsed.problems.length > 0 ? parsed.problems : validateEncryptionConfiguration(parsed.config);
+                parsed.problems.length > 0 ? parsed.problems : validateEncryptionConfiguration(parsed.value);
             if (problems.length > 0) {
                 report.violation(
-                    `${where} from ${describeSource(file.source)}, which kube-apiserver would refuse:\n  - ${problems.join("\n  - ")}`,
+                    `${from}, which kube-apiserver would refuse:\n  - ${problems.join("\n  - ")}`,
                     file.source.resource.urn,
                 );
                 continue;
             }
-            const provider = writingProvider(parsed.config, "secrets");
+            const provider = writingProvider(parsed.value, "secrets");
             if (provider === undefined || !acceptedProviders.includes(provider)) {
                 const writes =
                     provider === undefined
@@ -64,10 +43,7 @@ export const apiserverEncryptionAtRest = stackPolicy({
                         : provider === "identity"
                           ? "writes secrets with identity first, in plain text"
                           : `writes secrets with ${provider} first, whose random nonces need a key rotation every 200,000 writes (the CIS Benchmark accepts aescbc, kms or secretbox)`;
-                report.violation(
-                    `${where} from ${describeSource(file.source)}, which ${writes}.`,
-                    file.source.resource.urn,
-                );
+                report.violation(`${from}, which ${writes}.`, file.source.resource.urn);
             }
         }
     },

@@ -1,5 +1,5 @@
 import { parseEgressSelector, validateEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
-import { describeSource, documentsOfKind, flagFile, FileSource, sameSource } from "../lib/files";
+import { describeSource, documentsOfKind, FileSource, readFlagFile, sameSource } from "../lib/files";
 import { get, isUnknown, list } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
 import { Resource } from "../lib/resources";
@@ -63,39 +63,22 @@ export const egressSelectorValid = stackPolicy({
         const apiservers = placedContainers(resources, isKubeApiserver);
         apiservers.unknowns.forEach(report.unknown);
         for (const placed of apiservers.found) {
-            const { workload, template, container: apiserver } = placed;
-            const file = flagFile(resources, placed, "egress-selector-config-file");
-            if ("unknown" in file) report.unknown(file.unknown);
-            if (!("path" in file) || "elsewhere" in file) continue;
-            const where = `${containerLabel(apiserver)} of ${workload.name} reads --egress-selector-config-file=${file.path}`;
-            if ("missing" in file) {
-                report.violation(
-                    `${where}, but ${file.missing}: kube-apiserver exits at start. Mount the ConfigMap or Secret that holds the file at that path.`,
-                    workload.urn,
-                );
-                continue;
-            }
+            const file = readFlagFile(resources, placed, "egress-selector-config-file", report);
+            if (file === undefined) continue;
             read.push(file.source);
-            if (file.text === undefined) {
-                report.violation(
-                    `${where}, but ${file.source.kind} ${file.source.resource.name} has no key ${file.source.key}: kube-apiserver exits at start.`,
-                    workload.urn,
-                );
-                continue;
-            }
+            const from = `${file.where} from ${describeSource(file.source)}`;
             const { config, problems } = validated(file.text);
             if (problems.length > 0) {
                 report.violation(
-                    `${where} from ${describeSource(file.source)}, which would stop it from starting:\n  - ${problems.join("\n  - ")}\n` +
+                    `${from}, which would stop it from starting:\n  - ${problems.join("\n  - ")}\n` +
                         "Generate it with egressSelectorYaml(konnectivityEgressSelector(udsName)).",
                     file.source.resource.urn,
                 );
                 continue;
             }
             const socket = clusterSocket(config);
-            if (socket !== undefined) {
-                checkPod(workload, template, apiserver, `${where} from ${describeSource(file.source)}`, socket, report);
-            }
+            if (socket !== undefined)
+                checkPod(placed.workload, placed.template, placed.container, from, socket, report);
         }
         // Configurations recognised by their content that no kube-apiserver here reads (yet).
         const documents = documentsOfKind(resources, "EgressSelectorConfiguration").found.filter(

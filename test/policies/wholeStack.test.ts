@@ -246,7 +246,7 @@ const misconfigurations: Misconfiguration[] = [
                 { key: "selector.yaml", path: "egress.yaml" },
             ]),
         caughtBy: ["egress-selector-valid"],
-        says: /reads --egress-selector-config-file=\/etc\/kubernetes\/egress\/egress-selector-configuration\.yaml, but volume egress-selector holds no egress-selector-configuration\.yaml: kube-apiserver exits at start/,
+        says: /reads --egress-selector-config-file=\/etc\/kubernetes\/egress\/egress-selector-configuration\.yaml, but volume egress-selector holds no egress-selector-configuration\.yaml: it exits at start/,
     },
     {
         what: "an invalid EgressSelectorConfiguration that no kube-apiserver reads yet, under a key of its own",
@@ -298,7 +298,7 @@ const misconfigurations: Misconfiguration[] = [
             delete data["config.yaml"];
         },
         caughtBy: ["apiserver-encryption-at-rest"],
-        says: /does not exist: kube-apiserver exits at start/,
+        says: /does not exist: it exits at start/,
     },
     {
         what: "a kube-apiserver without an audit policy",

@@ -1,4 +1,5 @@
-import { parseDocument, stringify } from "yaml";
+import { stringify } from "yaml";
+import { parseYamlDocument } from "../../shared/yamlDocument";
 
 /**
  * kube-apiserver's egress selector configuration (`--egress-selector-config-file`), as typed
@@ -60,9 +61,8 @@ export function egressSelectorYaml(config: EgressSelectorConfiguration): string 
 
 /** Parses an egress selector file; YAML errors are reported as problems. */
 export function parseEgressSelector(text: string): { config?: unknown; problems: string[] } {
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `not valid YAML: ${e.message}`) };
-    return { config: doc.toJS(), problems: [] };
+    const { value, problems } = parseYamlDocument(text);
+    return { config: value, problems };
 }
 
 type Obj = Record<string, unknown>;
