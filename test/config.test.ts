@@ -204,7 +204,7 @@ describe("config defaults and schema", () => {
     };
 
     it("declares every scalar and list key in Pulumi.yaml with a type and description", () => {
-        const structured = ["controlPlaneTenant", "workerTenant", "seed"];
+        const structured = ["controlPlaneTenant", "workerTenant", "seed", "workerPools"];
         for (const key of Object.keys(rawConfigSchema.shape).filter((k) => !structured.includes(k))) {
             const decl = project.config[key];
             assert.ok(decl, `Pulumi.yaml does not declare ${key}`);

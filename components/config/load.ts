@@ -17,6 +17,7 @@ const structuredKeys = [
     "apiAllowedCidrs",
     "sshAllowedCidrs",
     "tunnelAllowedCidrs",
+    "workerPools",
 ] as const;
 
 const scalarKeys = Object.keys(rawConfigSchema.shape).filter((k) => !(structuredKeys as readonly string[]).includes(k));
@@ -290,6 +291,13 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(configNam
             caValidityHours: c.caValidityHours,
             certValidityHours: c.certValidityHours,
             earlyRenewalHours: c.certEarlyRenewalHours,
+        },
+        nodes: {
+            joinTokenHours: c.joinTokenHours,
+            pools: c.workerPools.map(({ kubernetesVersion, ...pool }) => ({
+                ...pool,
+                versions: versionPins(kubernetesVersion ?? c.kubernetesVersion),
+            })),
         },
     };
 }
