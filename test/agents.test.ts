@@ -139,7 +139,8 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
         ]);
         // Kubernetes' own role for the kubelet API; the stack creates no role of its own.
         assert.strictEqual(at(binding.inputs, "roleRef.name"), "system:kubelet-api-admin");
-        assert.deepStrictEqual(ofType(run.resources, K.clusterRole), []);
+        const component = one(run.resources, "gks:index:KonnectivityAgents", "dev-user-cluster");
+        assert.deepStrictEqual(ofType(descendantsOf(run.resources, component), K.clusterRole), []);
     });
 
     it("pairs the real certificates: agent <- server's --cluster-ca-cert, server <- agent's --ca-cert, host is a SAN", () => {

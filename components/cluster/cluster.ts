@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import * as time from "@pulumiverse/time";
 import { images, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
@@ -9,6 +11,7 @@ import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 import { KonnectivityAgents } from "../tunnel";
+import { ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
     /** Validated settings, from `loadSettings()` (stack config) or built by a platform stack. */
@@ -31,6 +34,10 @@ export class Cluster extends pulumi.ComponentResource {
     /** Admin kubeconfig of the user cluster, for its public API URL (a secret). */
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly agents: KonnectivityAgents;
+    /** The join path for any node: token, cluster-info, join RBAC, serving-certificate approval. */
+    public readonly nodeJoin: NodeJoin;
+    public readonly addons: ClusterAddons;
+    public readonly workerPools: WorkerPool[];
     /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
     public readonly runningState: pulumi.Output<RunningState>;
 
@@ -151,10 +158,67 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint] },
         );
 
+        // Nodes: through the agents' user-cluster provider, which exists only after the control plane.
+        // Join tokens come from random strings and rotate with time resources, each with its provider.
+        const tokenProviders = [
+            new random.Provider(`${name}-random`, {}, { parent: this }),
+            new time.Provider(`${name}-time`, {}, { parent: this }),
+        ];
+        const userCluster = { parent: this, providers: [this.agents.provider, ...tokenProviders] };
+        const caCertPem = this.pki.authorities.cluster.certPem;
+        this.nodeJoin = new NodeJoin(
+            `${name}-join`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                caCertPem,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                clusterDomain: networking.clusterDomain,
+                workerCidr: tenants.worker.network.cidr,
+                joinTokenHours: settings.nodes.joinTokenHours,
+            },
+            userCluster,
+        );
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                podCidr: networking.podCidr,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+            },
+            userCluster,
+        );
+        this.workerPools = settings.nodes.pools.map(
+            (pool) =>
+                new WorkerPool(
+                    `${name}-${pool.name}`,
+                    {
+                        clusterName: settings.clusterName,
+                        pool,
+                        publicAddress,
+                        caCertPem,
+                        networkId: this.workerTenant.networkId,
+                        subnetId: this.workerTenant.subnetId,
+                        securityGroupId: this.workerSecurityGroup.securityGroupId,
+                        joinTokenHours: settings.nodes.joinTokenHours,
+                        userCluster: this.agents.provider,
+                        joinReady: [this.nodeJoin],
+                    },
+                    { parent: this, providers: [this.workerTenant.provider, ...tokenProviders] },
+                ),
+        );
+
         this.runningState = this.controlPlane.runningState;
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             tunnels: this.agents.tunnels,
+            joinCommand: this.nodeJoin.joinCommand,
+            workerUserData: this.nodeJoin.userData,
             runningState: this.runningState,
         });
     }
