@@ -11,7 +11,7 @@ import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 import { KonnectivityAgents } from "../tunnel";
-import { ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
+import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
     /** Validated settings, from `loadSettings()` (stack config) or built by a platform stack. */
@@ -58,7 +58,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.workerSecurityGroup = new WorkerSecurityGroup(
             `${name}-workers`,
-            { sshAllowedCidrs: settings.access.sshAllowedCidrs },
+            { sshAllowedCidrs: settings.access.sshAllowedCidrs, cniTraffic: ciliumNodeTraffic },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
         );
 

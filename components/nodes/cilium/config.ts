@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { kubeSystem, nodesLabels } from "../labels";
+import { ciliumVxlanPort } from "./ports";
 
 /**
  * Cilium (v1.20.2) as the CNI: eBPF datapath with Kubernetes NetworkPolicy and Cilium's own
@@ -14,9 +15,6 @@ import { kubeSystem, nodesLabels } from "../labels";
  * keep the binaries' defaults.
  */
 export const ciliumConfigName = "cilium-config";
-/** VXLAN's port in Cilium (pkg/defaults TunnelPortVXLAN) and its cluster health port (ClusterHealthPort). */
-export const ciliumVxlanPort = 8472;
-export const ciliumHealthPort = 4240;
 export const ciliumCniConf = "/host/etc/cni/net.d/05-cilium.conflist";
 
 export interface CiliumConfigArgs {
