@@ -147,6 +147,13 @@ describe("render: the dev stack, offline", () => {
             [],
         );
         if (certs.length === 0) assert.deepStrictEqual(pki, []);
+        // Each VM's user-data, which holds its join token: only with --show-secrets.
+        const vms = records.filter((r) => r.type === "openstack:compute/instance:Instance");
+        assert.deepStrictEqual(
+            shown.files.filter((f) => f.startsWith("user-data/")),
+            vms.map((vm) => `user-data/${vm.name}.yaml`).sort(),
+        );
+        assert.ok(!first.files.some((f) => f.startsWith("user-data/")));
     });
 });
 
