@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import * as time from "@pulumiverse/time";
-import { images, RunningState, secretSettings, Settings } from "../config";
+import { images, requireValidated, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
@@ -14,7 +14,7 @@ import { KonnectivityAgents } from "../tunnel";
 import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
-    /** Validated settings, from `loadSettings()` (stack config) or built by a platform stack. */
+    /** Validated settings: `loadSettings()` (stack config) or `parseSettings({...})` (a plain object). */
     settings: Settings;
 }
 
@@ -42,6 +42,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly runningState: pulumi.Output<RunningState>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireValidated(args.settings, `Cluster ${name}`);
         const settings = secretSettings(args.settings);
         super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;

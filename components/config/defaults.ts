@@ -40,3 +40,6 @@ export const defaults = {
 
 /** Config keys that hold secrets; set them with `pulumi config set --secret`. */
 export const secretKeys = ["seedKubeconfig", "controlPlaneCredentialSecret", "workerCredentialSecret"] as const;
+
+/** The project's config namespace: keys are `gks-cluster:<key>`. */
+export const configNamespace = "gks-cluster";

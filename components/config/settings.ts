@@ -17,16 +17,16 @@ export type ProjectSettings =
           readonly description: string;
           readonly roles: readonly string[];
       }
-    | { readonly kind: "adopt"; readonly id: string };
+    | { readonly kind: "adopt"; readonly id: pulumi.Input<string> };
 
 export type NetworkSettings =
     | { readonly kind: "create"; readonly cidr: string }
     | {
           readonly kind: "adopt";
           readonly cidr: string;
-          readonly networkId: string;
-          readonly subnetId: string;
-          readonly routerId: string;
+          readonly networkId: pulumi.Input<string>;
+          readonly subnetId: pulumi.Input<string>;
+          readonly routerId: pulumi.Input<string>;
       };
 
 /** How the OpenStack provider of a tenant authenticates. Secrets stay Outputs. */
@@ -61,12 +61,6 @@ export interface TenantSettings {
     readonly credentials: Credentials;
 }
 
-export interface NodePorts {
-    readonly apiserver: number;
-    readonly tunnel: number;
-    readonly openvpn: number;
-}
-
 /** A pool of worker VMs the stack creates in the worker tenant. */
 export interface WorkerPoolSettings {
     readonly name: string;
@@ -81,7 +75,18 @@ export interface WorkerPoolSettings {
     readonly versions: VersionPins;
 }
 
-/** The validated stack configuration, defaults applied. Builders and components read only this. */
+export interface NodePorts {
+    readonly apiserver: number;
+    readonly tunnel: number;
+    readonly openvpn: number;
+}
+
+/**
+ * The validated configuration of one cluster, defaults applied and derived values derived.
+ * Builders and components read only this. Made only by `parseSettings` (a plain object) or
+ * `loadSettings` (stack config); `Cluster` refuses any other object, so a copy with a changed
+ * field cannot skip validation or keep a derived value of another cluster.
+ */
 export interface Settings {
     readonly clusterName: string;
     /** The Kubernetes minor and every version it pins (images). */
@@ -97,8 +102,13 @@ export interface Settings {
     readonly seed: {
         readonly kubeconfig: pulumi.Output<string>;
         readonly nodeAddresses: readonly string[];
-        readonly securityGroupId: string;
-        /** The namespace in the seed that holds this cluster's control plane. */
+        readonly securityGroupId: pulumi.Input<string>;
+        /**
+         * The project that owns the seed nodes' security group, when it is not the control-plane
+         * tenant's: the NodePort rules then go through a provider scoped to it.
+         */
+        readonly securityGroupProjectId?: pulumi.Input<string>;
+        /** The namespace in the seed that holds this cluster's control plane, `cluster-<name>`. */
         readonly namespace: string;
         readonly nodePorts: NodePorts;
     };
