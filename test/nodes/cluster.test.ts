@@ -20,6 +20,7 @@ import {
     isSecretAt,
     one,
     ofType,
+    plainStrings,
     ProgramRun,
     RecordedResource,
     runProgram,
@@ -109,6 +110,24 @@ describe("nodes: the join path (dev stack under mocks)", () => {
         assert.strictEqual(d["auth-extra-groups"], "system:bootstrappers:kubeadm:default-node-token");
         assert.ok(isSecretAt(secret, "stringData"), "the token is a secret in state");
         assert.ok(!isSecretAt(secret, "metadata.name"), "the id (public half) names the Secret in the clear");
+    });
+
+    it("never lets a token secret into state in plain text (Secrets, user-data, random results, component arguments)", () => {
+        const secrets = ofType(run.resources, T.secret)
+            .filter((r) => r.inputs.type === "bootstrap.kubernetes.io/token")
+            .map((r) => data(r)["token-secret"]);
+        assert.strictEqual(secrets.length, 3, "the join token and one per pool node");
+        for (const r of run.resources) {
+            const leaks = [...plainStrings(r.wireInputs), ...plainStrings(r.wireOutputs)].filter(({ value }) =>
+                secrets.some((secret) => value.includes(secret)),
+            );
+            assert.deepStrictEqual(
+                leaks.map((l) => l.path),
+                [],
+                `${r.type} ${r.name}`,
+            );
+            assert.ok(!secrets.some((secret) => r.id.includes(secret)), `${r.type} ${r.name}: its id`);
+        }
     });
 
     it("expires the token when its rotation is due (joinTokenHours, 24 by default)", () => {
