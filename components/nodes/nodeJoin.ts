@@ -94,14 +94,18 @@ export class NodeJoin extends pulumi.ComponentResource {
 
         const rbac = joinRbac();
         const objectName = (key: string) => `${name}-${key.replace(/:/g, "-")}`;
-        for (const [key, spec] of Object.entries(rbac.clusterRoles))
+        for (const [key, spec] of Object.entries(rbac.clusterRoles)) {
             new k8s.rbac.v1.ClusterRole(objectName(key), spec, child);
+        }
         for (const [key, spec] of Object.entries(rbac.clusterRoleBindings)) {
             new k8s.rbac.v1.ClusterRoleBinding(objectName(key), spec, child);
         }
-        for (const [key, spec] of Object.entries(rbac.roles)) new k8s.rbac.v1.Role(objectName(key), spec, child);
-        for (const [key, spec] of Object.entries(rbac.roleBindings))
+        for (const [key, spec] of Object.entries(rbac.roles)) {
+            new k8s.rbac.v1.Role(objectName(key), spec, child);
+        }
+        for (const [key, spec] of Object.entries(rbac.roleBindings)) {
             new k8s.rbac.v1.RoleBinding(objectName(key), spec, child);
+        }
 
         new k8s.core.v1.ConfigMap(
             `${name}-kubeadm-config`,
