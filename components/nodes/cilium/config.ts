@@ -8,7 +8,8 @@ import { ciliumVxlanPort } from "./ports";
  * `ipam: kubernetes`: each node's pods get the node's spec.podCIDR, which kube-controller-manager
  * allocates from podCidr (--allocate-node-cidrs, --cluster-cidr, --node-cidr-mask-size). kube-proxy
  * keeps serving Services (kube-proxy-replacement off). The operator creates Cilium's CRDs at start
- * (pkg/k8s/apis RegisterCRDsCell; skip-crd-creation stays false), so no CRD manifest is shipped. L7 policy (Envoy) and Hubble are off.
+ * (pkg/k8s/apis RegisterCRDsCell; skip-crd-creation stays false), so no CRD manifest is shipped.
+ * L7 policy (Envoy) and Hubble are off.
  *
  * Keys are the agent's and operator's flags (cilium-config, read with --config-dir), checked
  * against the chart's cilium-configmap.yaml and pkg/option, pkg/defaults at v1.20.2; the rest
