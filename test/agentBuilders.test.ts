@@ -6,9 +6,9 @@ import {
     AgentWorkloadArgs,
     agentFlags,
     agentPodDisruptionBudget,
-    kubeletApiClusterRoleBinding,
     validateAgentFlags,
 } from "../components/tunnel/konnectivity";
+import { kubeletApiClusterRoleBinding } from "../components/tunnel";
 import { checksumAnnotation } from "../components/shared/checksum";
 
 const args: AgentWorkloadArgs = {

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { X509Certificate } from "crypto";
 import { parse } from "yaml";
 import { configChecksum, MountedFile } from "../components/shared/checksum";
-import { parseEgressSelector, validateEgressSelector } from "../components/controlplane/egressSelector";
-import { validateKonnectivityServerFlags } from "../components/controlplane/konnectivityServerFlags";
+import { parseEgressSelector, validateEgressSelector } from "../components/tunnel/konnectivity/egressSelector";
+import { validateKonnectivityServerFlags } from "../components/tunnel/konnectivity/serverFlags";
 import { versionPins } from "../components/config";
 import { devConfig, devRun } from "./fixtures";
 import {

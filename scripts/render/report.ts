@@ -1,7 +1,7 @@
 import { at } from "../../test/harness/find";
 import { RecordedResource } from "../../test/harness/recorder";
 import { StandIn } from "../../test/harness/standIns";
-import { egressSelectorDataKey } from "../../components/controlplane/egressSelector";
+import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egressSelector";
 import { egressSelectorOutputFile, RenderContext, Rendering } from "./files";
 import { kubernetesKind } from "./manifests";
 import { keyProperties } from "./properties";

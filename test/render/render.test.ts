@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { egressSelectorDataKey } from "../../components/controlplane/egressSelector";
+import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egressSelector";
 import { RenderedFile } from "../../scripts/render/files";
 import { renderStack, RenderResult } from "../../scripts/render/main";
 import { projectRoot, readStackConfig, withConfig } from "../harness";
