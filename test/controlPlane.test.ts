@@ -241,6 +241,8 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
         assert.strictEqual(flag(apiserver, "authorization-mode"), "Node,RBAC");
         assert.strictEqual(flag(apiserver, "service-cluster-ip-range"), "10.240.16.0/20");
         assert.strictEqual(flag(apiserver, "kubelet-preferred-address-types"), "InternalIP,ExternalIP");
+        // Kubelet serving certificates come from the cluster CA, so kube-apiserver checks them against it.
+        assert.strictEqual(flag(apiserver, "kubelet-certificate-authority"), flag(apiserver, "client-ca-file"));
         for (const f of [
             "etcd-servers",
             "etcd-cafile",
@@ -368,7 +370,9 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
     });
 
     it("annotates every pod template with the checksum of exactly the files it mounts", () => {
-        const workloads = [...ofType(run.resources, T.deployment), ...ofType(run.resources, T.statefulSet)];
+        const workloads = [...ofType(run.resources, T.deployment), ...ofType(run.resources, T.statefulSet)].filter(
+            (w) => at(w.inputs, "metadata.namespace") === "cluster-dev",
+        );
         for (const w of workloads) {
             const files = mountedFiles(run, w);
             assert.ok(
@@ -453,7 +457,10 @@ describe("control plane settings", () => {
         assert.deepStrictEqual(ofType(run.resources, "kubernetes:core/v1:ResourceQuota"), []);
         // Static server counting: no leases, no user-cluster credential for the servers, no token for the agents.
         assert.ok(!server.args.some((a) => /lease|kubeconfig/.test(a)), server.args.join(" "));
-        assert.deepStrictEqual(ofType(run.resources, "kubernetes:rbac.authorization.k8s.io/v1:Role"), []);
+        assert.deepStrictEqual(
+            ofType(run.resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => /leases/.test(r.name)),
+            [],
+        );
         assert.strictEqual(
             at(
                 one(run.resources, T.daemonSet, "dev-user-cluster").inputs,

@@ -64,6 +64,15 @@ describe("konnectivity server counting by leases (dev stack under mocks)", () =>
         );
         assert.deepStrictEqual(validateAgentFlags(agent.args), []);
         assert.strictEqual(at(agents.inputs, "spec.template.spec.automountServiceAccountToken"), true);
+        // The informer's in-cluster client reaches the API at the public endpoint, like the tunnel, not through the CNI.
+        const env = (agent.env ?? []) as { name: string; value?: string }[];
+        assert.deepStrictEqual(
+            env.filter((e) => e.name.startsWith("KUBERNETES_SERVICE_")),
+            [
+                { name: "KUBERNETES_SERVICE_HOST", value: String(run.outputs.apiAddress) },
+                { name: "KUBERNETES_SERVICE_PORT", value: "6443" },
+            ],
+        );
     });
 
     it("RBAC in the user cluster: the servers may manage leases, the agents only read them, both in kube-system, before the agents start", () => {

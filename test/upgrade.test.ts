@@ -98,9 +98,10 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
                 encryptionKeys: ["key1"],
             });
 
-            // What the update does to the 1.36 cluster: it moves the images of the control plane,
-            // and nothing else (no object created, deleted, or otherwise changed). The agents stay:
-            // both minors pin konnectivity v0.36.0.
+            // What the update does to the 1.36 cluster, nothing created or deleted: the control
+            // plane's images move, then the user cluster's pieces that follow the minor (add-ons,
+            // the join configuration, and the pool nodes that do not pin a version, replaced with a
+            // new token each). The agents stay: both minors pin konnectivity v0.36.0.
             const masked = (r: ProgramRun): StateResource[] =>
                 r.resources.map((x) => ({
                     ...x,
@@ -109,19 +110,32 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
             const compared = compareRuns(masked(await devRun()), masked(run));
             assert.deepStrictEqual(withChange(compared, "created"), []);
             assert.deepStrictEqual(withChange(compared, "deleted"), []);
-            // Every run of the mocks makes new keys: the Secrets that hold them differ, not the objects.
-            const updated = withChange(compared, "updated").filter((c) => c.type !== "kubernetes:core/v1:Secret");
-            assert.deepStrictEqual(updated.map((c) => c.name).sort(), [
-                "dev-apiserver",
-                "dev-controller-manager",
-                "dev-etcd",
-                "dev-scheduler",
-            ]);
-            for (const c of updated) {
+            const updated = withChange(compared, "updated").map((c) => `${c.type} ${c.name}`);
+            const controlPlane = [
+                "kubernetes:apps/v1:StatefulSet dev-etcd",
+                "kubernetes:apps/v1:Deployment dev-apiserver",
+                "kubernetes:apps/v1:Deployment dev-controller-manager",
+                "kubernetes:apps/v1:Deployment dev-scheduler",
+            ];
+            const userCluster = [
+                "kubernetes:apps/v1:DaemonSet dev-addons-kube-proxy",
+                "kubernetes:apps/v1:Deployment dev-addons-coredns",
+                "kubernetes:core/v1:ConfigMap dev-join-kubeadm-config",
+                ...[0, 1].flatMap((i) => [
+                    `openstack:compute/instance:Instance dev-small-${i}`,
+                    `random:index/randomPassword:RandomPassword dev-small-${i}-token`,
+                    `time:index/offset:Offset dev-small-${i}-token`,
+                    `kubernetes:core/v1:Secret dev-small-${i}-token`,
+                ]),
+            ];
+            assert.deepStrictEqual([...updated].sort(), [...controlPlane, ...userCluster].sort());
+            for (const c of withChange(compared, "updated").filter((u) =>
+                controlPlane.includes(`${u.type} ${u.name}`),
+            )) {
                 assert.deepStrictEqual(
                     c.changedInputs.filter((p) => !/^spec\.template\.spec\.containers\[\d+\]\.image$/.test(p)),
                     [],
-                    c.name,
+                    `${c.name}: only its images`,
                 );
             }
         });

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import * as time from "@pulumiverse/time";
 import { requireValidated, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
@@ -10,6 +11,7 @@ import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 import { kubeletApiClusterRoleBinding, tunnelFor, UserClusterTunnel } from "../tunnel";
+import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
     /** Validated settings: `loadSettings()` (stack config) or `parseSettings({...})` (a plain object). */
@@ -35,6 +37,10 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly userClusterProvider: k8s.Provider;
     /** The tunnel mode's user-cluster half (konnectivity agents). */
     public readonly tunnel: UserClusterTunnel;
+    /** The join path for any node: token, cluster-info, join RBAC, serving-certificate approval. */
+    public readonly nodeJoin: NodeJoin;
+    public readonly addons: ClusterAddons;
+    public readonly workerPools: WorkerPool[];
     /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
     public readonly runningState: pulumi.Output<RunningState>;
 
@@ -58,7 +64,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.workerSecurityGroup = new WorkerSecurityGroup(
             `${name}-workers`,
-            { sshAllowedCidrs: settings.access.sshAllowedCidrs },
+            { sshAllowedCidrs: settings.access.sshAllowedCidrs, cniTraffic: ciliumNodeTraffic },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
         );
 
@@ -110,7 +116,7 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
-        // The control plane's random keys (Secrets encryption at rest) live in state only.
+        // Random values live in state only: the control plane's encryption keys, the join tokens.
         const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
         const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
         this.controlPlane = new ControlPlane(
@@ -155,14 +161,68 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.tunnel = tunnel.userCluster(
             `${name}-user-cluster`,
-            { settings, pki: this.pki.tunnel, tunnelAddress },
+            { settings, pki: this.pki.tunnel, tunnelAddress, apiAddress: publicAddress },
             { parent: this, provider: this.userClusterProvider },
+        );
+
+        // Nodes: through the user-cluster provider, which exists only after the control plane.
+        // Join tokens come from random strings and rotate with time resources, each with its provider.
+        const tokenProviders = [randomProvider, new time.Provider(`${name}-time`, {}, { parent: this })];
+        const userCluster = { parent: this, providers: [this.userClusterProvider, ...tokenProviders] };
+        const caCertPem = this.pki.authorities.cluster.certPem;
+        this.nodeJoin = new NodeJoin(
+            `${name}-join`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                caCertPem,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                clusterDomain: networking.clusterDomain,
+                workerCidr: tenants.worker.network.cidr,
+                joinTokenHours: settings.nodes.joinTokenHours,
+            },
+            userCluster,
+        );
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                podCidr: networking.podCidr,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+            },
+            userCluster,
+        );
+        this.workerPools = settings.nodes.pools.map(
+            (pool) =>
+                new WorkerPool(
+                    `${name}-${pool.name}`,
+                    {
+                        clusterName: settings.clusterName,
+                        pool,
+                        publicAddress,
+                        caCertPem,
+                        networkId: this.workerTenant.networkId,
+                        subnetId: this.workerTenant.subnetId,
+                        securityGroupId: this.workerSecurityGroup.securityGroupId,
+                        joinTokenHours: settings.nodes.joinTokenHours,
+                        userCluster: this.userClusterProvider,
+                        joinReady: [this.nodeJoin],
+                    },
+                    { parent: this, providers: [this.workerTenant.provider, ...tokenProviders] },
+                ),
         );
 
         this.runningState = this.controlPlane.runningState;
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             tunnels: this.tunnel.tunnels,
+            joinCommand: this.nodeJoin.joinCommand,
+            workerUserData: this.nodeJoin.userData,
             runningState: this.runningState,
         });
     }

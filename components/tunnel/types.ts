@@ -107,6 +107,8 @@ export interface UserClusterTunnelArgs {
     readonly pki: IssuedAuthority;
     /** The host the user-cluster end dials. */
     readonly tunnelAddress: pulumi.Output<string>;
+    /** The user cluster's public API address (port 6443), for pieces that talk to its API without the CNI. */
+    readonly apiAddress: pulumi.Output<string>;
 }
 
 export interface UserClusterOptions {

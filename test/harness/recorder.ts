@@ -3,6 +3,7 @@ import { uuidFrom } from "./ids";
 import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
 import { randomMock } from "./providers/random";
+import { timeMock } from "./providers/time";
 import { tlsMock } from "./providers/tls";
 import { ProviderMock } from "./providers/types";
 
@@ -172,7 +173,7 @@ export class Recorder {
     private readonly providers: ProviderMock[];
 
     constructor(extra: ProviderMock[] = []) {
-        this.providers = [...extra, openstackMock(), tlsMock(), randomMock(), kubernetesMock()];
+        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock(), randomMock(), timeMock()];
     }
 
     readonly mocks: pulumi.runtime.Mocks = {

@@ -21,6 +21,8 @@ export interface KonnectivityAgentsArgs {
     /** The host agents dial; a SAN of the server certificate. */
     proxyServerHost: pulumi.Input<string>;
     proxyServerPort: number;
+    /** The user cluster's public API address: with lease counting the agents list leases there, not through the CNI. */
+    apiHost: pulumi.Input<string>;
     /** registry.k8s.io/kas-network-proxy/proxy-agent:<ANP version matching Kubernetes>. */
     image: string;
     mode?: AgentMode;
@@ -51,7 +53,7 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
             { ...stored, certificates: { ...args.certificates, keyPem: pulumi.secret(args.certificates.keyPem) } },
             opts,
         );
-        const { certificates, proxyServerHost, proxyServerPort, image, serverCount } = args;
+        const { certificates, proxyServerHost, proxyServerPort, apiHost, image, serverCount } = args;
         const mode = args.mode ?? defaults.agentMode;
         const replicas = args.replicas ?? defaults.agentReplicas;
         const keepaliveSeconds = args.keepaliveSeconds ?? defaults.tunnelKeepaliveSeconds;
@@ -92,6 +94,7 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
             replicas,
             proxyServerHost,
             proxyServerPort,
+            apiHost,
             keepaliveSeconds,
             serverCounting,
             certificatesChecksum,

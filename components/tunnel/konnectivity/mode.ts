@@ -30,6 +30,7 @@ function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: Use
             // The agents verify the server against the CA that signed its --cluster-cert.
             certificates: { caCertPem: pki.authority.certPem, certPem: agent.certPem, keyPem: agent.keyPem },
             proxyServerHost: args.tunnelAddress,
+            apiHost: args.apiAddress,
             proxyServerPort: settings.tunnel.port,
             image: images(settings.versions)["konnectivity-agent"],
             mode: settings.tunnel.agentMode,
