@@ -10,3 +10,4 @@ export * from "./shared/checksum";
 export * from "./shared/kubeconfig";
 export * from "./shared/identities";
 export * from "./shared/seedNames";
+export * from "./platform";

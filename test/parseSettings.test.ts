@@ -18,7 +18,7 @@ import { Cluster } from "../components/cluster";
 import { projectRoot, StackConfig } from "./harness";
 import { clusterConfigShape } from "../components/config/schema";
 import { invalid } from "./configCases";
-import { devConfig } from "./fixtures";
+import { devInlineConfig as devConfig } from "./fixtures";
 
 const integerKeys = new Set(
     Object.entries(
@@ -36,7 +36,7 @@ const integerKeys = new Set(
 function plainObject(config: StackConfig, namespace = "gks-cluster"): Record<string, unknown> {
     return Object.fromEntries(
         Object.entries(config.values)
-            .filter(([key]) => key.startsWith(`${namespace}:`))
+            .filter(([key]) => key.startsWith(`${namespace}:`) && key !== `${namespace}:platformStack`)
             .map(([fullKey, text]) => {
                 const key = fullKey.slice(namespace.length + 1);
                 if (integerKeys.has(key)) return [key, /^-?\d+$/.test(text) ? Number(text) : text];

@@ -3,15 +3,21 @@ import * as path from "path";
 import { Recorder, RecordedResource } from "./recorder";
 import { stackReferenceMock } from "./providers/stackReference";
 import { ProviderMock } from "./providers/types";
-import { projectName, projectRoot, StackConfig } from "./stackConfig";
+import { projectRoot, rootProject } from "./projects";
+import { OfflineReference, offlineReferences } from "./references";
+import { StackConfig } from "./stackConfig";
 
 export interface ProgramRun {
     /** Every registered resource, in registration order. */
     readonly resources: RecordedResource[];
     /** The stack outputs, resolved (secrets unwrapped). */
     readonly outputs: Record<string, unknown>;
+    /** The names of the stack outputs that are secrets. */
+    readonly secretOutputs: string[];
     /** What the program threw, if it failed. */
     readonly error?: Error;
+    /** Stacks of this repository the config refers to, stood in by their offline runs. */
+    readonly references: readonly OfflineReference[];
 }
 
 export interface RunOptions {
@@ -19,21 +25,32 @@ export interface RunOptions {
     readonly preview?: boolean;
     /** Extra provider mocks, consulted before the built-in ones. */
     readonly providers?: ProviderMock[];
-    /** The program to run; defaults to the project's index.ts. */
+    /** The program to run; defaults to the project's main (index.ts). */
     readonly program?: string;
     /**
      * The outputs this stack had after its last update (what a StackReference to itself reads);
      * none by default, like a new stack.
      */
     readonly lastOutputs?: Record<string, unknown>;
-    /** Outputs of other stacks, by the name a StackReference gives (organization/project/stack). */
+    /**
+     * Outputs of other stacks, by the name a StackReference gives (organization/project/stack).
+     * A stack of this repository that the config names is stood in by its own offline run.
+     */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
-/** Resolves stack outputs the way the engine records them (secrets unwrapped). */
-async function resolveOutputs(value: pulumi.Inputs): Promise<Record<string, unknown>> {
-    const resolved = pulumi.output(value) as unknown as { promise(): Promise<Record<string, unknown>> };
-    return (await resolved.promise()) ?? {};
+type Resolvable = { promise(): Promise<unknown> };
+
+/** Resolves stack outputs the way the engine records them (secrets unwrapped), and says which are secret. */
+async function resolveOutputs(value: pulumi.Inputs): Promise<{ outputs: Record<string, unknown>; secret: string[] }> {
+    const outputs: Record<string, unknown> = {};
+    const secret: string[] = [];
+    for (const [key, input] of Object.entries(value ?? {})) {
+        const output = pulumi.output(input);
+        outputs[key] = await (output as unknown as Resolvable).promise();
+        if (await pulumi.isSecret(output)) secret.push(key);
+    }
+    return { outputs, secret };
 }
 
 function forgetProjectModules(): void {
@@ -54,18 +71,24 @@ function forgetProjectModules(): void {
  * outstanding registration awaited.
  */
 export async function runProgram(config: StackConfig, options: RunOptions = {}): Promise<ProgramRun> {
-    const { stack = "dev", preview = false, providers = [], program = path.join(projectRoot, "index.ts") } = options;
+    const project = config.project ?? rootProject;
+    const { stack = "dev", preview = false, providers = [], program = path.join(project.root, project.main) } = options;
+    const offline = await offlineReferences(config, (referenced, referencedStack) =>
+        runProgram(referenced, { stack: referencedStack }),
+    );
     const references = stackReferenceMock({
+        ...Object.fromEntries(offline.map((r) => [r.name, r.outputs])),
         ...options.stackOutputs,
-        ...(options.lastOutputs ? { [`organization/${projectName}/${stack}`]: options.lastOutputs } : {}),
+        ...(options.lastOutputs ? { [`organization/${project.name}/${stack}`]: options.lastOutputs } : {}),
     });
     const recorder = new Recorder([...providers, references]);
     pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
-    await pulumi.runtime.setMocks(recorder.mocks, projectName, stack, preview, "organization");
+    await pulumi.runtime.setMocks(recorder.mocks, project.name, stack, preview, "organization");
     recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);
     forgetProjectModules();
 
     let outputs: Record<string, unknown> = {};
+    let secretOutputs: string[] = [];
     let error: Error | undefined;
     // A program that throws also rejects the Stack resource's own promises; the engine would end
     // the process there, the harness keeps the first error instead.
@@ -79,13 +102,18 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
     const sourceMaps = process.sourceMapsEnabled;
     process.setSourceMapsEnabled(false);
     try {
-        const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+        // The Stack resource resolves what the program returns (its outputs lose their secret
+        // mark there), so the returned value itself is kept to tell which outputs are secrets.
+        let exports: pulumi.Inputs = {};
+        await pulumi.runtime.runInPulumiStack(async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const exported: unknown = require(program);
             // Like the Node.js language host: an exported function is the program, its result the outputs.
-            return typeof exported === "function" ? await (exported as () => unknown)() : exported;
+            exports = ((typeof exported === "function" ? await (exported as () => unknown)() : exported) ??
+                {}) as pulumi.Inputs;
+            return exports;
         });
-        outputs = await resolveOutputs(stackOutputs ?? {});
+        ({ outputs, secret: secretOutputs } = await resolveOutputs(exports));
     } catch (e) {
         capture(e);
     }
@@ -97,5 +125,5 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
     await new Promise((resolve) => setImmediate(resolve));
     process.setSourceMapsEnabled(sourceMaps);
     process.off("unhandledRejection", capture);
-    return { resources: recorder.resources, outputs, error };
+    return { resources: recorder.resources, outputs, secretOutputs, error, references: offline };
 }
