@@ -11,3 +11,4 @@ export * from "./shared/kubeconfig";
 export * from "./shared/identities";
 export * from "./shared/seedNames";
 export * from "./platform";
+export * from "./fleet";

@@ -7,8 +7,11 @@ import { parsePlatformOutputs, platformOutputNames, PlatformOutputs } from "../c
  * StackReference and checked. A read of state: it creates nothing. Awaited before validation,
  * so that the seed's node addresses (which name the pool members) are known when the program runs.
  */
-export async function readPlatformStack(name: string): Promise<PlatformOutputs> {
-    const reference = new pulumi.StackReference(`${pulumi.getStack()}-platform`, { name });
+export async function readPlatformStack(
+    name: string,
+    referenceName = `${pulumi.getStack()}-platform`,
+): Promise<PlatformOutputs> {
+    const reference = new pulumi.StackReference(referenceName, { name });
     const outputs: Record<string, unknown> = {};
     for (const output of platformOutputNames) {
         const details = await reference.getOutputDetails(output);
