@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TenantSettings } from "../config";
-import { ConfigError, ConfigProblem, keyOf } from "../config/problems";
+import { ConfigError, ConfigProblem, KeyNaming, keyOf } from "../config/problems";
 import {
     clusterConfigShape,
     dnsLabel,
@@ -14,7 +14,7 @@ import {
 import { cidrContains } from "../config/cidr";
 import { readNamespace } from "../config/load";
 import { tenantOf } from "../config/settingsOf";
-import { KeyNaming, unknownTopLevelKeys, validateWith } from "../config/validate";
+import { unknownTopLevelKeys, validateWith } from "../config/validate";
 
 /** The platform stack's config namespace (platform/Pulumi.yaml). */
 export const platformNamespace = "gks-platform";

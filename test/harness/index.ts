@@ -8,3 +8,4 @@ export { ProviderMock, ResourceMock, CallMock } from "./providers/types";
 export * from "./workloads";
 export * from "./projects";
 export * from "./references";
+export * from "./mocked";

@@ -1,21 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { Recorder, RecordedResource } from "./recorder";
-import { stackReferenceMock } from "./providers/stackReference";
+import { MockedRun, runMocked } from "./mocked";
 import { ProviderMock } from "./providers/types";
 import { projectRoot, rootProject } from "./projects";
 import { OfflineReference, offlineReferences } from "./references";
 import { StackConfig } from "./stackConfig";
 
-export interface ProgramRun {
-    /** Every registered resource, in registration order. */
-    readonly resources: RecordedResource[];
-    /** The stack outputs, resolved (secrets unwrapped). */
-    readonly outputs: Record<string, unknown>;
-    /** The names of the stack outputs that are secrets. */
-    readonly secretOutputs: string[];
-    /** What the program threw, if it failed. */
-    readonly error?: Error;
+export interface ProgramRun extends MockedRun {
     /** Stacks of this repository the config refers to, stood in by their offline runs. */
     readonly references: readonly OfflineReference[];
 }
@@ -37,20 +27,6 @@ export interface RunOptions {
      * A stack of this repository that the config names is stood in by its own offline run.
      */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
-}
-
-type Resolvable = { promise(): Promise<unknown> };
-
-/** Resolves stack outputs the way the engine records them (secrets unwrapped), and says which are secret. */
-async function resolveOutputs(value: pulumi.Inputs): Promise<{ outputs: Record<string, unknown>; secret: string[] }> {
-    const outputs: Record<string, unknown> = {};
-    const secret: string[] = [];
-    for (const [key, input] of Object.entries(value ?? {})) {
-        const output = pulumi.output(input);
-        outputs[key] = await (output as unknown as Resolvable).promise();
-        if (await pulumi.isSecret(output)) secret.push(key);
-    }
-    return { outputs, secret };
 }
 
 function forgetProjectModules(): void {
@@ -76,60 +52,27 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
     const offline = await offlineReferences(config, (referenced, referencedStack) =>
         runProgram(referenced, { stack: referencedStack }),
     );
-    const references = stackReferenceMock({
-        ...Object.fromEntries(offline.map((r) => [r.name, r.outputs])),
-        ...options.stackOutputs,
-        ...(options.lastOutputs ? { [`organization/${project.name}/${stack}`]: options.lastOutputs } : {}),
-    });
-    const recorder = new Recorder([...providers, references]);
-    pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
-    await pulumi.runtime.setMocks(recorder.mocks, project.name, stack, preview, "organization");
-    recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);
     forgetProjectModules();
-
-    let outputs: Record<string, unknown> = {};
-    let secretOutputs: string[] = [];
-    let error: Error | undefined;
-    // A program that throws also rejects the Stack resource's own promises; the engine would end
-    // the process there, the harness keeps the first error instead.
-    const capture = (reason: unknown) => {
-        error ??= reason instanceof Error ? reason : new Error(String(reason));
-    };
-    process.on("unhandledRejection", capture);
-    // Pulumi takes a full stack trace for every resource (its source position); mapping those
-    // through source maps costs more than the rest of a run. Errors format their stacks when
-    // first read, after the maps are back on.
-    const sourceMaps = process.sourceMapsEnabled;
-    process.setSourceMapsEnabled(false);
-    // The SDK also formats a stack trace for every promise it makes (debuggablePromise, kept for
-    // its leak report); that was a third of a run's time. Errors thrown inside a run therefore
-    // carry no frames (their messages are whole); GKS_STACK_TRACES=1 keeps them.
-    const stackTraceLimit = Error.stackTraceLimit;
-    if (process.env.GKS_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
-    try {
-        // The Stack resource resolves what the program returns (its outputs lose their secret
-        // mark there), so the returned value itself is kept to tell which outputs are secrets.
-        let exports: pulumi.Inputs = {};
-        await pulumi.runtime.runInPulumiStack(async () => {
+    const run = await runMocked(
+        async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const exported: unknown = require(program);
             // Like the Node.js language host: an exported function is the program, its result the outputs.
-            exports = ((typeof exported === "function" ? await (exported as () => unknown)() : exported) ??
-                {}) as pulumi.Inputs;
-            return exports;
-        });
-        ({ outputs, secret: secretOutputs } = await resolveOutputs(exports));
-    } catch (e) {
-        capture(e);
-    }
-    try {
-        await pulumi.runtime.disconnect();
-    } catch (e) {
-        capture(e);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    process.setSourceMapsEnabled(sourceMaps);
-    Error.stackTraceLimit = stackTraceLimit;
-    process.off("unhandledRejection", capture);
-    return { resources: recorder.resources, outputs, secretOutputs, error, references: offline };
+            return typeof exported === "function" ? await (exported as () => unknown)() : exported;
+        },
+        {
+            project: project.name,
+            stack,
+            preview,
+            providers,
+            config: config.values,
+            secretKeys: config.secretKeys,
+            stackOutputs: {
+                ...Object.fromEntries(offline.map((r) => [r.name, r.outputs])),
+                ...options.stackOutputs,
+                ...(options.lastOutputs ? { [`organization/${project.name}/${stack}`]: options.lastOutputs } : {}),
+            },
+        },
+    );
+    return { ...run, references: offline };
 }
