@@ -17,6 +17,8 @@ import { NodePortRange } from "./nodePorts";
  *     kubeconfigKey: regionOneKubeconfig      # fleet program: the secret config key holding its kubeconfig
  *     nodePortRange: { min: 30000, max: 32767, reserved: [] }
  *     clusterDefaults: { controlPlaneTenant: { credentials: { cloud: region-one } } }
+ *     secretsFromEnv: { seedKubeconfig: REGION_ONE_KUBECONFIG }   # per-cluster stacks (automation/)
+ * secretsFromEnv: { workerCredentialSecret: GKS_WORKER_PASSWORD }
  * defaults: { externalNetwork: public, workerTenant: { credentials: { cloud: gks } } }
  * clusters:
  *   - { clusterName: acme, seed: region-one, workerTenant: { project: { name: gks-acme }, network: { cidr: 192.168.0.0/24 } } }
@@ -28,6 +30,8 @@ import { NodePortRange } from "./nodePorts";
  */
 export interface Inventory {
     readonly seeds: Readonly<Record<string, InventorySeed>>;
+    /** Per-cluster stacks (automation/): environment variables holding secrets every cluster needs, by config key. */
+    readonly secretsFromEnv?: Readonly<Record<string, string>>;
     readonly clusters: readonly InventoryCluster[];
 }
 
@@ -38,6 +42,8 @@ export interface InventorySeed {
     readonly platformStack?: string;
     readonly kubeconfigKey?: string;
     readonly nodePortRange?: NodePortRange;
+    /** Per-cluster stacks (automation/): the environment variables holding secrets, by config key. */
+    readonly secretsFromEnv?: Readonly<Record<string, string>>;
 }
 
 /** A cluster's configuration (defaults applied) and its seed. */
@@ -47,6 +53,10 @@ export type InventoryCluster = Readonly<Record<string, unknown>> & {
 };
 
 const object = z.record(z.string(), z.unknown());
+const envNames = z.record(
+    z.string(),
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"),
+);
 
 const inventorySchema = strictObject(["inventory"], {
     seeds: z.record(
@@ -64,12 +74,14 @@ const inventorySchema = strictObject(["inventory"], {
                 reserved: z.array(z.int()).optional(),
             }).optional(),
             clusterDefaults: object.optional(),
+            secretsFromEnv: envNames.optional(),
         }).refine(
             (s) => (s.platform === undefined) !== (s.platformStack === undefined),
             "set exactly one of platform or platformStack",
         ),
     ),
     defaults: object.optional(),
+    secretsFromEnv: envNames.optional(),
     clusters: z.array(object.and(z.object({ clusterName: z.string(), seed: z.string() }))),
 });
 
@@ -91,8 +103,9 @@ export function merged(...layers: readonly (Readonly<Record<string, unknown>> | 
 export function parseInventory(value: unknown, where = "inventory"): Inventory {
     const checked = validateWith(inventorySchema, value, { namespace: where });
     if (checked.data === undefined) throw new ConfigError(checked.problems);
-    const { seeds, defaults, clusters } = checked.data;
+    const { seeds, defaults, clusters, secretsFromEnv } = checked.data;
     return {
+        ...(secretsFromEnv !== undefined ? { secretsFromEnv } : {}),
         seeds: Object.fromEntries(
             Object.entries(seeds).map(([name, { clusterDefaults: _, ...seed }]) => [name, seed as InventorySeed]),
         ),
