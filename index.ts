@@ -37,11 +37,18 @@ export = async () => {
         tunnelAddress: cluster.apiEndpoint.tunnelAddress,
         seedNamespace: cluster.controlPlane.namespace,
         clusterCaCertificate: cluster.pki.authorities.cluster.certPem,
-        konnectivityCaCertificate: cluster.pki.authorities.konnectivity.certPem,
+        konnectivityCaCertificate: cluster.pki.tunnel.authority.certPem,
         /** Admin kubeconfig of the user cluster (secret): `pulumi stack output kubeconfig --show-secrets`. */
         kubeconfig: cluster.kubeconfig,
         /** Tunnels the configuration yields: agents x konnectivity-servers. */
-        tunnels: cluster.agents.tunnels,
+        tunnels: cluster.tunnel.tunnels,
+        /** `kubeadm join ...` for a VM the customer brings (secret); a new one after the token expires. */
+        joinCommand: cluster.nodeJoin.joinCommand,
+        /** cloud-init user-data that installs and joins a fresh Ubuntu VM (secret). */
+        workerUserData: cluster.nodeJoin.userData,
+        joinTokenExpiresAt: cluster.nodeJoin.tokenExpiresAt,
+        /** Worker pool nodes by pool: their names (= Node names). */
+        workerPools: Object.fromEntries(cluster.workerPools.map((p, i) => [settings.nodes.pools[i].name, p.nodeNames])),
         /** What runs after this update; the next update reads it back (see components/config/runningState.ts). */
         [runningStateOutput]: cluster.runningState,
     } satisfies Record<string, pulumi.Input<unknown>>;

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { LeafName, pkiSpecs, PkiSpecArgs } from "../components/pki/certificateSpecs";
 import { identities } from "../components/shared/identities";
+import { konnectivityPki } from "../components/tunnel/konnectivity";
 
 const args: PkiSpecArgs = {
     clusterName: "dev",
     publicAddress: "203.0.113.10",
-    tunnelAddress: "203.0.113.20",
     serviceCidr: "10.240.16.0/20",
     clusterDomain: "example.internal",
     seedNamespace: "cluster-dev",
@@ -16,29 +16,37 @@ const args: PkiSpecArgs = {
 };
 const specs = pkiSpecs(args);
 const leaves = specs.certificates;
+const tunnelAddress = "203.0.113.20";
+const konnectivity = konnectivityPki({ ...args, seedNamespace: "cluster-dev", tunnelAddress });
 
 describe("certificate specs", () => {
     it("name every tls resource after its use", () => {
         assert.deepStrictEqual(
             Object.values(specs.authorities).map((a) => a.resourceName),
-            ["dev-ca", "dev-etcd-ca", "dev-front-proxy-ca", "dev-konnectivity-ca"],
+            ["dev-ca", "dev-etcd-ca", "dev-front-proxy-ca"],
         );
-        assert.strictEqual(leaves.konnectivityServer.resourceName, "dev-konnectivity-server");
-        assert.strictEqual(leaves.konnectivityAgent.resourceName, "dev-konnectivity-agent");
+        assert.strictEqual(konnectivity.authority.resourceName, "dev-konnectivity-ca");
+        assert.strictEqual(konnectivity.certificates.server.resourceName, "dev-konnectivity-server");
+        assert.strictEqual(konnectivity.certificates.agent.resourceName, "dev-konnectivity-agent");
         assert.strictEqual(leaves.apiserver.resourceName, "dev-apiserver");
         assert.strictEqual(specs.serviceAccountKey.resourceName, "dev-service-account");
-        const names = [...Object.values(specs.authorities), ...Object.values(leaves)].map((s) => s.resourceName);
+        const names = [
+            ...Object.values(specs.authorities),
+            ...Object.values(leaves),
+            konnectivity.authority,
+            ...Object.values(konnectivity.certificates),
+        ].map((s) => s.resourceName);
         assert.strictEqual(new Set(names).size, names.length);
     });
 
     it("CAs sign certificates and live caValidityHours; leaves live certValidityHours; all renew early", () => {
-        for (const ca of Object.values(specs.authorities)) {
+        for (const ca of [...Object.values(specs.authorities), konnectivity.authority]) {
             assert.deepStrictEqual(ca.allowedUses, ["cert_signing", "crl_signing", "digital_signature"]);
             assert.strictEqual(ca.validityPeriodHours, 87600);
             assert.strictEqual(ca.earlyRenewalHours, 720);
             assert.ok(ca.subject.commonName);
         }
-        for (const leaf of Object.values(leaves)) {
+        for (const leaf of [...Object.values(leaves), ...Object.values(konnectivity.certificates)]) {
             assert.strictEqual(leaf.validityPeriodHours, 8760);
             assert.strictEqual(leaf.earlyRenewalHours, 720);
             assert.ok(!leaf.allowedUses.includes("cert_signing"), leaf.resourceName);
@@ -63,14 +71,16 @@ describe("certificate specs", () => {
         assert.deepStrictEqual(a.ipAddresses, ["203.0.113.10", "10.240.16.1", "127.0.0.1"]);
     });
 
-    it("konnectivity: a serving certificate for the address agents dial, a client certificate from the same CA", () => {
-        const server = leaves.konnectivityServer;
-        const agent = leaves.konnectivityAgent;
-        assert.deepStrictEqual(server.ipAddresses, [args.tunnelAddress]);
+    it("konnectivity: its own CA, a serving certificate for the address agents dial, one client certificate", () => {
+        const { server, agent } = konnectivity.certificates;
+        assert.deepStrictEqual(konnectivity.authority.subject, {
+            commonName: "dev-konnectivity-ca",
+            organization: "gks",
+        });
+        assert.deepStrictEqual(server.ipAddresses, [tunnelAddress]);
         assert.deepStrictEqual(server.allowedUses, ["digital_signature", "server_auth"]);
         assert.deepStrictEqual(agent.allowedUses, ["digital_signature", "client_auth"]);
-        assert.strictEqual(server.ca, "konnectivity");
-        assert.strictEqual(agent.ca, "konnectivity");
+        assert.deepStrictEqual(agent.subject, { commonName: "konnectivity-agent" });
         assert.deepStrictEqual([...agent.dnsNames, ...agent.ipAddresses], []);
     });
 
@@ -82,7 +92,6 @@ describe("certificate specs", () => {
             "scheduler",
             "apiserverEtcdClient",
             "frontProxyClient",
-            "konnectivityAgent",
         ];
         for (const name of clients) {
             assert.deepStrictEqual(leaves[name].allowedUses, ["digital_signature", "client_auth"], name);

@@ -85,7 +85,7 @@ describe("config defaults and schema", () => {
     };
 
     it("declares every scalar and list key in Pulumi.yaml with a type and description", () => {
-        const objects = ["controlPlaneTenant", "workerTenant", "seed"];
+        const objects = ["controlPlaneTenant", "workerTenant", "seed", "workerPools"];
         for (const key of [...Object.keys(clusterConfigShape).filter((k) => !objects.includes(k)), ...secretKeys]) {
             const decl = project.config[key];
             assert.ok(decl, `Pulumi.yaml does not declare ${key}`);

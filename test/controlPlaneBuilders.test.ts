@@ -1,68 +1,61 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { Settings, supportedKubernetesVersions, versionPins } from "../components/config";
+import { supportedKubernetesVersions, versionPins } from "../components/config";
 import { apiserverDeployment } from "../components/controlplane/apiserverDeployment";
 import { apiserverFlags } from "../components/controlplane/apiserverFlags";
 import { configChecksum } from "../components/shared/checksum";
 import { etcdFlags } from "../components/controlplane/etcdStatefulSet";
 import { kubeconfigYaml } from "../components/shared/kubeconfig";
 import { etcdQuorum } from "../components/controlplane/podDisruptionBudgets";
-import { apiserverTunnel, konnectivityUdsName } from "../components/controlplane/tunnel";
-import { KonnectivityTunnelOptions } from "../components/controlplane/tunnel/konnectivity";
-import { ControlPlaneLayout } from "../components/controlplane/types";
-import { parseEgressSelector, egressSelectorDataKey } from "../components/controlplane/egressSelector";
+import { ControlPlaneLayout } from "../components/shared/seedObjects";
+import { konnectivity, konnectivitySeed, konnectivityUdsName } from "../components/tunnel/konnectivity";
+import { parseEgressSelector, egressSelectorDataKey } from "../components/tunnel/konnectivity/egressSelector";
 import { at } from "./harness";
+import { devSettings, labelledAuthority } from "./settings";
 
 const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev", versions: versionPins("1.36") };
-const tunnel: Settings["tunnel"] = {
-    mode: "konnectivity",
-    port: 8132,
-    keepaliveSeconds: 30,
-    agentReplicas: 2,
-    agentMode: "deployment",
-    extraAllowedCidrs: [],
-};
-const options: KonnectivityTunnelOptions = {
-    layout,
-    apiserverReplicas: 2,
-    tunnel,
-    nodePorts: { apiserver: 30443, tunnel: 30132, openvpn: 30194 },
-    loadBalancerIdleTimeoutSeconds: 3600,
-    serverCertPem: "SERVER CERT",
-    serverKeyPem: "SERVER KEY",
-    caCertPem: "KONNECTIVITY CA",
-};
+const pki = labelledAuthority(["server", "agent"]);
 
-describe("the konnectivity tunnel part (pure)", () => {
-    const part = apiserverTunnel(options);
+describe("the konnectivity tunnel's seed half (pure)", () => {
+    const part = konnectivitySeed(layout, devSettings(), pki);
+    const objects = (kind: string) => part.objects.filter((o) => o.kind === kind);
 
     it("adds the konnectivity-server sidecar, its socket, its certificates and the egress selector", () => {
         assert.strictEqual(part.mode, "konnectivity");
         assert.deepStrictEqual(
-            part.containers.map((c) => c.name),
+            part.apiserver.containers.map((c) => c.name),
             ["konnectivity-server"],
         );
-        assert.deepStrictEqual(part.apiserverFlags, [
+        assert.deepStrictEqual(part.apiserver.flags, [
             `--egress-selector-config-file=/etc/kubernetes/egress-selector/${egressSelectorDataKey}`,
         ]);
+        assert.deepStrictEqual(part.apiserver.kubeletPreferredAddressTypes, ["InternalIP", "ExternalIP"]);
+        const configMaps = objects("ConfigMap").map((o) => (o.kind === "ConfigMap" ? o.spec : undefined)!);
         assert.deepStrictEqual(
-            part.configMaps.map((c) => Object.keys(c.data)),
+            configMaps.map((c) => Object.keys(c.data)),
             [[egressSelectorDataKey]],
         );
-        const doc = parseEgressSelector(part.configMaps[0].data[egressSelectorDataKey]).config;
+        const doc = parseEgressSelector(configMaps[0].data[egressSelectorDataKey]).config;
         assert.strictEqual(at(doc, "egressSelections[0].connection.transport.uds.udsName"), konnectivityUdsName);
-        assert.deepStrictEqual(part.secrets, [
-            {
-                name: "konnectivity-server-tls",
-                data: { "tls.crt": "SERVER CERT", "tls.key": "SERVER KEY", "ca.crt": "KONNECTIVITY CA" },
-            },
-        ]);
         assert.deepStrictEqual(
-            part.services.map((s) => [
-                s.name,
-                at(s.args, "spec.ports[0].nodePort"),
-                at(s.args, "spec.sessionAffinity"),
-            ]),
+            objects("Secret").map((o) => (o.kind === "Secret" ? o.spec : undefined)),
+            [
+                {
+                    name: "konnectivity-server-tls",
+                    data: { "tls.crt": "server CERT", "tls.key": "server KEY", "ca.crt": "CA CERT" },
+                },
+            ],
+        );
+        assert.deepStrictEqual(
+            part.apiserver.mounted.map((m) => m.name),
+            ["konnectivity-server-tls", "egress-selector-configuration"],
+        );
+        assert.deepStrictEqual(
+            objects("Service").map((s) =>
+                s.kind === "Service"
+                    ? [s.name, at(s.args, "spec.ports[0].nodePort"), at(s.args, "spec.sessionAffinity")]
+                    : [],
+            ),
             [["konnectivity-server", 30132, "None"]],
         );
     });
@@ -71,8 +64,13 @@ describe("the konnectivity tunnel part (pure)", () => {
         const deployment = apiserverDeployment({
             layout,
             replicas: 2,
-            flags: apiserverFlags({ namespace: "cluster-dev", etcdReplicas: 3, serviceCidr: "10.240.16.0/20" }),
-            tunnel: part,
+            flags: apiserverFlags({
+                namespace: "cluster-dev",
+                etcdReplicas: 3,
+                serviceCidr: "10.240.16.0/20",
+                kubeletPreferredAddressTypes: part.apiserver.kubeletPreferredAddressTypes,
+            }),
+            tunnel: part.apiserver,
             publicAddress: "203.0.113.10",
             checksum: "abc",
         });
@@ -84,8 +82,9 @@ describe("the konnectivity tunnel part (pure)", () => {
             spec.containers.map((c) => c.name),
             ["kube-apiserver", "konnectivity-server"],
         );
-        assert.strictEqual(spec.containers[0].args.at(-1), part.apiserverFlags[0]);
-        for (const v of part.volumes)
+        assert.strictEqual(spec.containers[0].args.at(-1), part.apiserver.flags[0]);
+        assert.ok(spec.containers[0].args.includes("--kubelet-preferred-address-types=InternalIP,ExternalIP"));
+        for (const v of part.apiserver.volumes)
             assert.ok(
                 spec.volumes.some((w) => w.name === v.name),
                 String(v.name),
@@ -96,14 +95,35 @@ describe("the konnectivity tunnel part (pure)", () => {
     });
 
     it("routes to the agent on the destination node when agents run per node", () => {
-        const perNode = apiserverTunnel({ ...options, tunnel: { ...tunnel, agentMode: "daemonset" } });
-        const args = perNode.containers[0].args as string[];
+        const perNode = konnectivitySeed(layout, devSettings({ agentMode: "daemonset" }), pki);
+        const args = perNode.apiserver.containers[0].args as string[];
         assert.ok(args.includes("--proxy-strategies=destHost,default"));
     });
 
     it("refuses settings the server would not run with", () => {
-        assert.throws(() => apiserverTunnel({ ...options, loadBalancerIdleTimeoutSeconds: 30 }), /keepalive-time=30s/);
-        assert.throws(() => apiserverTunnel({ ...options, tunnel: { ...tunnel, mode: "openvpn" } }), /openvpn/);
+        const settings = devSettings();
+        const short = { ...settings, loadBalancer: { ...settings.loadBalancer, idleTimeoutSeconds: 30 } };
+        assert.throws(() => konnectivitySeed(layout, short, pki), /keepalive-time=30s/);
+    });
+
+    it("asks the PKI for exactly the certificates it mounts, and names a missing one", () => {
+        assert.throws(
+            () => konnectivitySeed(layout, devSettings(), labelledAuthority(["agent"])),
+            /no certificate "server"/,
+        );
+        assert.deepStrictEqual(
+            Object.keys(
+                konnectivity.pki({
+                    clusterName: "dev",
+                    seedNamespace: "cluster-dev",
+                    tunnelAddress: "203.0.113.10",
+                    caValidityHours: 87600,
+                    certValidityHours: 8760,
+                    earlyRenewalHours: 720,
+                }).certificates,
+            ),
+            ["server", "agent"],
+        );
     });
 });
 

@@ -5,7 +5,7 @@ import {
     konnectivityEgressSelector,
     parseEgressSelector,
     validateEgressSelector,
-} from "../components/controlplane/egressSelector";
+} from "../components/tunnel/konnectivity/egressSelector";
 
 const valid = () => konnectivityEgressSelector("/etc/kubernetes/konnectivity-server/konnectivity-server.socket");
 

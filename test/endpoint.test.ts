@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { endpointPlan, EndpointPlanArgs, seedNodePortRules } from "../components/endpoint";
+import { endpointPlan, EndpointPlanArgs, ListenerRequest, seedNodePortRules, tcpMonitor } from "../components/endpoint";
 import { at, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
 import { devConfig, devObject, devRun } from "./fixtures";
 
@@ -14,20 +14,26 @@ const T = {
     router: "openstack:networking/router:Router",
 };
 
+const tunnelListener: ListenerRequest = {
+    key: "konnectivity",
+    port: 8132,
+    nodePort: 30132,
+    allowedCidrs: ["198.51.100.0/24"],
+    workerRouter: true,
+    monitor: tcpMonitor,
+    keepaliveSeconds: 30,
+};
 const planArgs: EndpointPlanArgs = {
-    tunnels: ["konnectivity"],
-    tunnelPort: 8132,
-    nodePorts: { apiserver: 30443, tunnel: 30132, openvpn: 30194 },
+    apiserverNodePort: 30443,
+    listeners: [tunnelListener],
     lbProvider: "amphora",
     idleTimeoutSeconds: 3600,
-    keepaliveSeconds: 30,
     apiAllowedCidrs: ["0.0.0.0/0"],
-    tunnelAllowedCidrs: ["198.51.100.0/24"],
     seedNodeAddresses: ["10.0.0.11", "10.0.0.12"],
 };
 
 describe("endpoint plan (pure)", () => {
-    it("has an API and a tunnel listener in konnectivity mode, and no OpenVPN listener", () => {
+    it("has the API listener and the listeners the tunnel asks for", () => {
         const plan = endpointPlan(planArgs);
         assert.deepStrictEqual(
             plan.listeners.map((l) => [l.key, l.port, l.nodePort]),
@@ -38,14 +44,27 @@ describe("endpoint plan (pure)", () => {
         );
     });
 
-    it("takes its ports from the tunnel mode: 1194 in openvpn mode, both while migrating", () => {
+    it("refuses listeners that share a name, a port or a NodePort", () => {
+        const openvpn = { ...tunnelListener, key: "openvpn", port: 1194, nodePort: 30194 };
         assert.deepStrictEqual(
-            endpointPlan({ ...planArgs, tunnels: ["openvpn"] }).listeners.map((l) => l.port),
-            [6443, 1194],
-        );
-        assert.deepStrictEqual(
-            endpointPlan({ ...planArgs, tunnels: ["konnectivity", "openvpn"] }).listeners.map((l) => l.port),
+            endpointPlan({ ...planArgs, listeners: [tunnelListener, openvpn] }).listeners.map((l) => l.port),
             [6443, 8132, 1194],
+        );
+        for (const clash of [
+            { ...openvpn, key: "konnectivity" },
+            { ...openvpn, port: 6443 },
+            { ...openvpn, nodePort: 30443 },
+        ]) {
+            assert.throws(() => endpointPlan({ ...planArgs, listeners: [tunnelListener, clash] }), /listeners share a/);
+        }
+    });
+
+    it("uses TCP monitors for every listener on OVN, whatever the tunnel asks for", () => {
+        const https = { ...tunnelListener, monitor: { ...tcpMonitor, type: "HTTPS" as const, urlPath: "/healthz" } };
+        assert.strictEqual(endpointPlan({ ...planArgs, listeners: [https] }).listeners[1].monitor.type, "HTTPS");
+        assert.strictEqual(
+            endpointPlan({ ...planArgs, lbProvider: "ovn", listeners: [https] }).listeners[1].monitor.type,
+            "TCP",
         );
     });
 
@@ -56,7 +75,7 @@ describe("endpoint plan (pure)", () => {
         }
         assert.throws(
             () => endpointPlan({ ...planArgs, idleTimeoutSeconds: 30 }),
-            /keepaliveSeconds \(30\) must be shorter/,
+            /konnectivity listener's keepalive \(30 s\) must be shorter/,
         );
     });
 

@@ -4,7 +4,7 @@ import {
     konnectivityServerFlags,
     knownServerFlags,
     validateKonnectivityServerFlags,
-} from "../components/controlplane/konnectivityServerFlags";
+} from "../components/tunnel/konnectivity/serverFlags";
 
 const options: KonnectivityServerOptions = {
     udsName: "/etc/kubernetes/konnectivity-server/konnectivity-server.socket",

@@ -1,15 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { images, requireValidated, RunningState, secretSettings, Settings } from "../config";
+import * as time from "@pulumiverse/time";
+import { requireValidated, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
 import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { providerArgs, Tenant, WorkerSecurityGroup } from "../tenant";
-import { KonnectivityAgents } from "../tunnel";
+import { kubeletApiClusterRoleBinding, tunnelFor, UserClusterTunnel } from "../tunnel";
+import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
     /** Validated settings: `loadSettings()` (stack config) or `parseSettings({...})` (a plain object). */
@@ -31,7 +34,14 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly controlPlane: ControlPlane;
     /** Admin kubeconfig of the user cluster, for its public API URL (a secret). */
     public readonly kubeconfig: pulumi.Output<string>;
-    public readonly agents: KonnectivityAgents;
+    /** The user cluster, through its public endpoint; created after the control plane. */
+    public readonly userClusterProvider: k8s.Provider;
+    /** The tunnel mode's user-cluster half (konnectivity agents). */
+    public readonly tunnel: UserClusterTunnel;
+    /** The join path for any node: token, cluster-info, join RBAC, serving-certificate approval. */
+    public readonly nodeJoin: NodeJoin;
+    public readonly addons: ClusterAddons;
+    public readonly workerPools: WorkerPool[];
     /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
     public readonly runningState: pulumi.Output<RunningState>;
 
@@ -40,6 +50,8 @@ export class Cluster extends pulumi.ComponentResource {
         const settings = secretSettings(args.settings);
         super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
+        // The selected tunnel mode supplies the tunnel's pieces to every part below.
+        const tunnel = tunnelFor(settings.tunnel.mode);
 
         this.controlPlaneTenant = new Tenant(
             `${name}-control-plane`,
@@ -53,7 +65,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.workerSecurityGroup = new WorkerSecurityGroup(
             `${name}-workers`,
-            { sshAllowedCidrs: settings.access.sshAllowedCidrs },
+            { sshAllowedCidrs: settings.access.sshAllowedCidrs, cniTraffic: ciliumNodeTraffic },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
         );
 
@@ -71,14 +83,11 @@ export class Cluster extends pulumi.ComponentResource {
         this.apiEndpoint = new ApiEndpoint(
             `${name}-api`,
             {
-                tunnels: [settings.tunnel.mode],
-                tunnelPort: settings.tunnel.port,
-                nodePorts: settings.seed.nodePorts,
+                apiserverNodePort: seed.nodePorts.apiserver,
+                listeners: [tunnel.listener(settings)],
                 lbProvider: settings.loadBalancer.provider,
                 idleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
-                keepaliveSeconds: settings.tunnel.keepaliveSeconds,
                 apiAllowedCidrs: settings.loadBalancer.apiAllowedCidrs,
-                tunnelAllowedCidrs: settings.tunnel.extraAllowedCidrs,
                 seedNodeAddresses: settings.seed.nodeAddresses,
                 subnetId: this.controlPlaneTenant.subnetId,
                 subnetCidr: tenants.controlPlane.network.cidr,
@@ -90,6 +99,7 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, provider: this.controlPlaneTenant.provider },
         );
         const publicAddress = this.apiEndpoint.publicAddress;
+        const tunnelAddress = this.apiEndpoint.tunnelAddress;
 
         const tlsProvider = new tls.Provider(`${name}-tls`, {}, { parent: this });
         this.pki = new Pki(
@@ -97,7 +107,12 @@ export class Cluster extends pulumi.ComponentResource {
             {
                 clusterName: settings.clusterName,
                 publicAddress,
-                tunnelAddress: this.apiEndpoint.tunnelAddress,
+                tunnel: tunnel.pki({
+                    clusterName: settings.clusterName,
+                    seedNamespace: seed.namespace,
+                    tunnelAddress,
+                    ...settings.pki,
+                }),
                 serviceCidr: networking.serviceCidr,
                 clusterDomain: networking.clusterDomain,
                 seedNamespace: seed.namespace,
@@ -113,19 +128,18 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
+        const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
         this.controlPlane = new ControlPlane(
             name,
             {
-                clusterName: settings.clusterName,
-                namespace: seed.namespace,
-                versions: settings.versions,
+                ...layout,
                 publicAddress,
                 serviceCidr: networking.serviceCidr,
                 podCidr: networking.podCidr,
                 ...controlPlane,
-                nodePorts: seed.nodePorts,
-                tunnel: settings.tunnel,
-                loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
+                apiserverNodePort: seed.nodePorts.apiserver,
+                tunnel: tunnel.seed({ layout, settings, pki: this.pki.tunnel }),
+                podSecurity: tunnel.podSecurity,
                 pki: controlPlanePki(this.pki),
             },
             { parent: this, provider: this.seedProvider },
@@ -141,34 +155,87 @@ export class Cluster extends pulumi.ComponentResource {
             clientKeyPem: admin.keyPem,
         });
 
-        const agent = this.pki.certificates.konnectivityAgent;
-        this.agents = new KonnectivityAgents(
+        // The user cluster's API is the control plane this stack runs, behind this endpoint. Its
+        // provider and the kubelet-API binding serve every tunnel mode, so they belong to the
+        // cluster (they were the konnectivity agents' children once: aliases keep them).
+        const formerParent = { parent: pulumi.createUrn(`${name}-user-cluster`, "gks:index:KonnectivityAgents", this) };
+        this.userClusterProvider = new k8s.Provider(
             `${name}-user-cluster`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint], aliases: [formerParent] },
+        );
+        new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-user-cluster-kubelet-api`,
+            kubeletApiClusterRoleBinding(identities.kubeletClient.commonName),
+            { parent: this, provider: this.userClusterProvider, aliases: [formerParent] },
+        );
+        this.tunnel = tunnel.userCluster(
+            `${name}-user-cluster`,
+            { settings, pki: this.pki.tunnel, tunnelAddress },
+            { parent: this, provider: this.userClusterProvider },
+        );
+
+        // Nodes: through the user-cluster provider, which exists only after the control plane.
+        // Join tokens come from random strings and rotate with time resources, each with its provider.
+        const tokenProviders = [
+            new random.Provider(`${name}-random`, {}, { parent: this }),
+            new time.Provider(`${name}-time`, {}, { parent: this }),
+        ];
+        const userCluster = { parent: this, providers: [this.userClusterProvider, ...tokenProviders] };
+        const caCertPem = this.pki.authorities.cluster.certPem;
+        this.nodeJoin = new NodeJoin(
+            `${name}-join`,
             {
-                kubeconfig: this.kubeconfig,
-                // The agents verify the server against the CA that signed its --cluster-cert.
-                certificates: {
-                    caCertPem: this.pki.authorities.konnectivity.certPem,
-                    certPem: agent.certPem,
-                    keyPem: agent.keyPem,
-                },
-                proxyServerHost: this.apiEndpoint.tunnelAddress,
-                proxyServerPort: settings.tunnel.port,
-                image: images(settings.versions)["konnectivity-agent"],
-                mode: settings.tunnel.agentMode,
-                replicas: settings.tunnel.agentReplicas,
-                serverCount: controlPlane.apiserverReplicas,
-                keepaliveSeconds: settings.tunnel.keepaliveSeconds,
-                kubeletClientUser: identities.kubeletClient.commonName,
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                caCertPem,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                clusterDomain: networking.clusterDomain,
+                workerCidr: tenants.worker.network.cidr,
+                joinTokenHours: settings.nodes.joinTokenHours,
             },
-            // The user cluster's API is the control plane this stack runs, behind this endpoint.
-            { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint] },
+            userCluster,
+        );
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                podCidr: networking.podCidr,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+            },
+            userCluster,
+        );
+        this.workerPools = settings.nodes.pools.map(
+            (pool) =>
+                new WorkerPool(
+                    `${name}-${pool.name}`,
+                    {
+                        clusterName: settings.clusterName,
+                        pool,
+                        publicAddress,
+                        caCertPem,
+                        networkId: this.workerTenant.networkId,
+                        subnetId: this.workerTenant.subnetId,
+                        securityGroupId: this.workerSecurityGroup.securityGroupId,
+                        joinTokenHours: settings.nodes.joinTokenHours,
+                        userCluster: this.userClusterProvider,
+                        joinReady: [this.nodeJoin],
+                    },
+                    { parent: this, providers: [this.workerTenant.provider, ...tokenProviders] },
+                ),
         );
 
         this.runningState = this.controlPlane.runningState;
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
-            tunnels: this.agents.tunnels,
+            tunnels: this.tunnel.tunnels,
+            joinCommand: this.nodeJoin.joinCommand,
+            workerUserData: this.nodeJoin.userData,
             runningState: this.runningState,
         });
     }

@@ -34,6 +34,8 @@ export interface ClusterConfig {
     readonly caValidityHours?: number;
     readonly certValidityHours?: number;
     readonly certEarlyRenewalHours?: number;
+    readonly joinTokenHours?: number;
+    readonly workerPools?: readonly WorkerPoolConfig[];
     readonly controlPlaneTenant: TenantConfig;
     readonly workerTenant: TenantConfig;
     readonly seed: SeedConfig;
@@ -71,6 +73,17 @@ export interface TenantConfig {
         readonly projectName?: string;
         readonly projectDomainName?: string;
     };
+}
+
+export interface WorkerPoolConfig {
+    readonly name: string;
+    readonly size: number;
+    readonly flavor: string;
+    readonly image: string;
+    readonly bootVolumeSizeGb?: number;
+    readonly keyPair?: string;
+    /** A minor not newer than the cluster's; absent: the cluster's. */
+    readonly kubernetesVersion?: string;
 }
 
 export interface SeedConfig {

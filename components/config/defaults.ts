@@ -31,6 +31,10 @@ export const defaults = {
     caValidityHours: 87600,
     certValidityHours: 8760,
     certEarlyRenewalHours: 720,
+    /** kubeadm's default bootstrap-token TTL (DefaultTokenDuration, 24 h). */
+    joinTokenHours: 24,
+    workerPools: [] as never[],
+    workerBootVolumeSizeGb: 20,
     /** Roles the deployer gets in a project this stack creates. */
     projectRoles: ["member", "load-balancer_member"],
     projectDomainId: "default",

@@ -216,6 +216,30 @@ export const seedNodeAddresses = z
 export const securityGroupId = unresolvedOr(nonEmpty("the id of the seed nodes' security group"));
 export const projectId = unresolvedOr(nonEmpty("a project id"));
 
+/**
+ * A worker pool. Its nodes are named `<clusterName>-<name>-<index>`, a DNS label of at most 63
+ * characters (the kubelet's node name), so the pool name leaves room for the cluster name.
+ */
+const workerPool = strictObject(
+    ["workerPools"],
+    {
+        name: z
+            .string({ error: "must be a string" })
+            .max(20, "at most 20 characters (node names are <clusterName>-<pool>-<index>)")
+            .regex(
+                /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+                "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
+            ),
+        size: wholeNumber(0, 100, "a number of nodes"),
+        flavor: nonEmpty("a Nova flavor name"),
+        image: nonEmpty("the name of a Glance image (Ubuntu 22.04 or newer)"),
+        bootVolumeSizeGb: wholeNumber(10, 2000, "a size in GB").default(defaults.workerBootVolumeSizeGb),
+        keyPair: nonEmpty("the name of a Nova key pair").optional(),
+        kubernetesVersion: oneOf(supportedKubernetesVersions as [string, ...string[]]).optional(),
+    },
+    "must be an object with name, size, flavor and image",
+);
+
 const seed = strictObject(["seed"], {
     nodeAddresses: seedNodeAddresses.min(
         1,
@@ -296,6 +320,8 @@ export const clusterConfigShape = {
     caValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.caValidityHours),
     certValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.certValidityHours),
     certEarlyRenewalHours: wholeNumber(0, 876000, "a number of hours").default(defaults.certEarlyRenewalHours),
+    joinTokenHours: wholeNumber(1, 168, "a number of hours").default(defaults.joinTokenHours),
+    workerPools: z.array(workerPool, { error: "must be a list of worker pools" }).default([...defaults.workerPools]),
     controlPlaneTenant: tenantSchema,
     workerTenant: tenantSchema,
     seed,
@@ -310,6 +336,7 @@ export const structuredKeys: ReadonlySet<string> = new Set([
     "apiAllowedCidrs",
     "sshAllowedCidrs",
     "tunnelAllowedCidrs",
+    "workerPools",
 ]);
 
 /** A cluster's raw configuration (without its secrets), objects parsed from JSON, and checked across keys. */
@@ -416,6 +443,30 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
             c.certValidityHours,
         );
     }
+
+    c.workerPools.forEach((pool, i) => {
+        if (c.workerPools.findIndex((p) => p.name === pool.name) !== i) {
+            problem(["workerPools", i, "name"], "names a pool twice; pool names must be unique", pool.name);
+        }
+        if (`${c.clusterName}-${pool.name}-${Math.max(pool.size - 1, 0)}`.length > 63) {
+            problem(
+                ["workerPools", i, "name"],
+                `makes node names longer than 63 characters with clusterName ${c.clusterName}; shorten either`,
+                pool.name,
+            );
+        }
+        const version = pool.kubernetesVersion;
+        if (
+            version !== undefined &&
+            supportedKubernetesVersions.indexOf(version) > supportedKubernetesVersions.indexOf(c.kubernetesVersion)
+        ) {
+            problem(
+                ["workerPools", i, "kubernetesVersion"],
+                `is newer than kubernetesVersion (${c.kubernetesVersion}): a kubelet must not be newer than its apiserver`,
+                version,
+            );
+        }
+    });
 
     for (const key of ["controlPlaneTenant", "workerTenant"] as const) {
         const t = c[key];

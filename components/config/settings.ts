@@ -61,6 +61,20 @@ export interface TenantSettings {
     readonly credentials: Credentials;
 }
 
+/** A pool of worker VMs the stack creates in the worker tenant. */
+export interface WorkerPoolSettings {
+    readonly name: string;
+    readonly size: number;
+    readonly flavor: string;
+    /** A Glance image name, looked up (the most recent image of that name). */
+    readonly image: string;
+    readonly bootVolumeSizeGb: number;
+    /** A Nova key pair for SSH, if any. */
+    readonly keyPair?: string;
+    /** The versions its kubelets run: the cluster's unless the pool pins an older minor. */
+    readonly versions: VersionPins;
+}
+
 export interface NodePorts {
     readonly apiserver: number;
     readonly tunnel: number;
@@ -125,6 +139,11 @@ export interface Settings {
         readonly caValidityHours: number;
         readonly certValidityHours: number;
         readonly earlyRenewalHours: number;
+    };
+    readonly nodes: {
+        /** Lifetime of the join token (and of a pool node's own token), in hours. */
+        readonly joinTokenHours: number;
+        readonly pools: readonly WorkerPoolSettings[];
     };
     /** What the cluster runs now, from the stack's last outputs; absent for a new cluster. */
     readonly running?: RunningState;

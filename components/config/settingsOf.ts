@@ -125,5 +125,12 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             certValidityHours: c.certValidityHours,
             earlyRenewalHours: c.certEarlyRenewalHours,
         },
+        nodes: {
+            joinTokenHours: c.joinTokenHours,
+            pools: c.workerPools.map(({ kubernetesVersion, ...pool }) => ({
+                ...pool,
+                versions: versionPins(kubernetesVersion ?? c.kubernetesVersion),
+            })),
+        },
     };
 }

@@ -1,13 +1,14 @@
 import { apiserverPort, images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { publicAddressEnv } from "./apiserverFlags";
-import { objectMeta, selectorLabels } from "./labels";
+import { objectMeta, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
 
-import { mounts, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext } from "./security";
-import { ApiserverTunnel } from "./tunnel/types";
-import { ControlPlaneLayout, DeploymentArgs } from "./types";
+import { mounts } from "./secrets";
+import { secretVolume, volumeMount } from "../shared/mounts";
+import { containerSecurityContext } from "../shared/seedSecurity";
+import type { ApiserverPodPieces } from "../tunnel/types";
+import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
 
 export const apiserverName = "apiserver";
 export const apiserverContainerName = "kube-apiserver";
@@ -17,7 +18,8 @@ export interface ApiserverDeploymentOptions {
     readonly replicas: number;
     /** kube-apiserver's own flags; the tunnel's are appended. */
     readonly flags: readonly string[];
-    readonly tunnel: ApiserverTunnel;
+    /** What the tunnel mode adds to the pod. */
+    readonly tunnel: ApiserverPodPieces;
     /** Expanded into the flags as $(PUBLIC_ADDRESS). */
     readonly publicAddress: pulumi.Input<string>;
     /** configChecksum over every file the pod mounts. */
@@ -43,7 +45,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                         name: apiserverContainerName,
                         image: images(layout.versions)["kube-apiserver"],
                         command: ["kube-apiserver"],
-                        args: [...o.flags, ...tunnel.apiserverFlags],
+                        args: [...o.flags, ...tunnel.flags],
                         env: [{ name: publicAddressEnv, value: o.publicAddress }],
                         ports: [{ name: "https", containerPort: apiserverPort, protocol: "TCP" }],
                         ...healthProbes({
@@ -58,7 +60,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                         volumeMounts: [
                             volumeMount(mounts.apiserverPki),
                             volumeMount(mounts.serviceAccount),
-                            ...tunnel.apiserverVolumeMounts,
+                            ...tunnel.volumeMounts,
                         ],
                     },
                     ...tunnel.containers,

@@ -1,7 +1,8 @@
 import { apiserverPort } from "../config";
 import { identities } from "../shared/identities";
 import { etcdClientPort, etcdMemberHosts } from "../shared/seedNames";
-import { file, files, mounts } from "./secrets";
+import { file } from "../shared/mounts";
+import { files, mounts } from "./secrets";
 
 /**
  * The environment variable that carries the public address into the kube-apiserver container.
@@ -14,6 +15,8 @@ export interface ApiserverFlagOptions {
     readonly namespace: string;
     readonly etcdReplicas: number;
     readonly serviceCidr: string;
+    /** The node addresses the tunnel reaches, from the tunnel mode. */
+    readonly kubeletPreferredAddressTypes: readonly string[];
 }
 
 /**
@@ -49,8 +52,10 @@ export function apiserverFlags(o: ApiserverFlagOptions): string[] {
         `--tls-private-key-file=${file(pki, files.apiserverKey)}`,
         `--kubelet-client-certificate=${file(pki, files.kubeletClientCert)}`,
         `--kubelet-client-key=${file(pki, files.kubeletClientKey)}`,
-        // The konnectivity agent resolves these on the worker side.
-        "--kubelet-preferred-address-types=InternalIP,ExternalIP",
+        // Kubelets get serving certificates from the cluster CA (serverTLSBootstrap, approved by
+        // kubelet-csr-approver), so kube-apiserver verifies every kubelet it reaches through the tunnel.
+        `--kubelet-certificate-authority=${file(pki, files.ca)}`,
+        `--kubelet-preferred-address-types=${o.kubeletPreferredAddressTypes.join(",")}`,
         `--proxy-client-cert-file=${file(pki, files.frontProxyClientCert)}`,
         `--proxy-client-key-file=${file(pki, files.frontProxyClientKey)}`,
         `--requestheader-client-ca-file=${file(pki, files.frontProxyCa)}`,

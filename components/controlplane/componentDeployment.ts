@@ -1,10 +1,10 @@
 import { images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
-import { AppName, objectMeta, selectorLabels } from "./labels";
+import { AppName, objectMeta, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
-import { Mount, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext } from "./security";
-import { ControlPlaneLayout, DeploymentArgs } from "./types";
+import { Mount, secretVolume, volumeMount } from "../shared/mounts";
+import { containerSecurityContext } from "../shared/seedSecurity";
+import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
 
 export interface ComponentDeploymentOptions {
     readonly layout: ControlPlaneLayout;

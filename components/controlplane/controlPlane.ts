@@ -1,14 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NodePorts, RunningState, Settings, VersionPins } from "../config";
+import { RunningState, VersionPins } from "../config";
 import { identities } from "../shared/identities";
 import { apiserverDeployment, apiserverName } from "./apiserverDeployment";
 import { apiserverFlags } from "./apiserverFlags";
-import { configChecksum } from "../shared/checksum";
 import { controllerManagerDeployment, controllerManagerName } from "./controllerManager";
 import { etcdStatefulSet } from "./etcdStatefulSet";
 import { kubeconfigOutput } from "../shared/kubeconfig";
-import { AppName, objectMeta } from "./labels";
+import { AppName, objectMeta } from "../shared/seedLabels";
 import { controlPlaneNamespace } from "./namespace";
 import { withSecretKeys } from "./pkiInput";
 import { etcdQuorum, podDisruptionBudget } from "./podDisruptionBudgets";
@@ -18,13 +17,14 @@ import {
     apiserverPkiSecret,
     controllerManagerSecret,
     etcdPkiSecret,
-    mountedFiles,
     schedulerSecret,
     serviceAccountSecret,
 } from "./secrets";
+import { mountedChecksum } from "../shared/seedObjects";
 import { apiserverService, etcdService } from "./services";
-import { apiserverTunnel } from "./tunnel";
-import { ConfigMapSpec, ControlPlaneLayout, ControlPlanePki, Pem, SecretSpec } from "./types";
+import { ConfigMapSpec, ControlPlaneLayout, Pem, SecretSpec } from "../shared/seedObjects";
+import type { PodSecurityLevel, SeedTunnel } from "../tunnel/types";
+import { ControlPlanePki } from "./types";
 
 export interface ControlPlaneArgs {
     clusterName: string;
@@ -40,18 +40,21 @@ export interface ControlPlaneArgs {
     etcdStorageSize: string;
     /** Empty or absent: the seed's default StorageClass. */
     etcdStorageClass?: string;
-    /** The seed NodePorts the load balancer's listeners forward to. */
-    nodePorts: NodePorts;
-    tunnel: Settings["tunnel"];
-    loadBalancerIdleTimeoutSeconds: number;
+    /** The seed NodePort of the apiserver Service, which the load balancer's :6443 listener forwards to. */
+    apiserverNodePort: number;
+    /** The tunnel mode's seed half: its apiserver pod pieces and namespace objects. */
+    tunnel: SeedTunnel;
+    /** The Pod Security Standard level the namespace enforces: the least that admits every pod in it. */
+    podSecurity: PodSecurityLevel;
     /** Certificates and keys; every private key must be a secret Output. */
     pki: ControlPlanePki;
 }
 
 /**
  * A cluster's hosted control plane in its seed namespace: etcd, kube-apiserver with the
- * tunnel's sidecars (konnectivity-server), controller-manager, scheduler, their Secrets and
- * ConfigMaps, the NodePort Services the API endpoint forwards to, and disruption budgets.
+ * tunnel's pieces (whatever the tunnel mode's SeedTunnel holds), controller-manager, scheduler,
+ * their Secrets and ConfigMaps, the NodePort Services the API endpoint forwards to, and
+ * disruption budgets.
  *
  * Give it the seed's Kubernetes provider through `opts.provider`. That provider should set
  * `enableSecretMutable` and `enableConfigMapMutable`: a renewed certificate then updates its
@@ -71,16 +74,16 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         const pki = withSecretKeys(args.pki);
-        super("gks:index:ControlPlane", name, { ...args, pki }, opts);
+        super("gks:index:ControlPlane", name, { ...args, pki, tunnel: withSecretData(args.tunnel) }, opts);
         const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr } = args;
         const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
-        const { nodePorts, tunnel, loadBalancerIdleTimeoutSeconds } = args;
+        const { apiserverNodePort, tunnel, podSecurity } = args;
         const layout: ControlPlaneLayout = { clusterName, namespace, versions };
         // Leader election keeps one active; a second replica takes over within seconds.
         const leaderElectedReplicas = Math.min(apiserverReplicas, 2);
         const apiserverUrl = inSeedApiserverUrl(namespace);
 
-        const ns = new k8s.core.v1.Namespace(name, controlPlaneNamespace(layout), { parent: this });
+        const ns = new k8s.core.v1.Namespace(name, controlPlaneNamespace(layout, podSecurity), { parent: this });
         const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [ns] };
         const secret = (spec: SecretSpec, app: AppName) =>
             new k8s.core.v1.Secret(
@@ -120,7 +123,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 replicas: etcdReplicas,
                 storageSize: etcdStorageSize,
                 storageClass: etcdStorageClass,
-                checksum: checksumOf(etcdFiles),
+                checksum: mountedChecksum(etcdFiles),
             }),
             after(etcdObjects),
         );
@@ -130,37 +133,42 @@ export class ControlPlane extends pulumi.ComponentResource {
             inNamespace,
         );
 
-        // kube-apiserver and the tunnel's pieces in its pod
-        const tunnelPart = apiserverTunnel({
-            layout,
-            apiserverReplicas,
-            tunnel,
-            nodePorts,
-            loadBalancerIdleTimeoutSeconds,
-            serverCertPem: pki.konnectivityServer.certPem,
-            serverKeyPem: pki.konnectivityServer.keyPem,
-            caCertPem: pki.konnectivityCaCertPem,
-        });
+        // The tunnel's objects; its Deployments wait for what they mount.
+        const tunnelFiles: pulumi.Resource[] = [];
+        for (const o of tunnel.objects) {
+            if (o.kind === "Secret") tunnelFiles.push(secret(o.spec, o.app));
+            if (o.kind === "ConfigMap") tunnelFiles.push(configMap(o.spec, o.app));
+        }
+        const tunnelObjects = [...tunnelFiles];
+        for (const o of tunnel.objects) {
+            if (o.kind === "Service")
+                tunnelObjects.push(new k8s.core.v1.Service(`${name}-${o.name}`, o.args, inNamespace));
+            if (o.kind === "Deployment") {
+                tunnelObjects.push(new k8s.apps.v1.Deployment(`${name}-${o.name}`, o.args, after(tunnelFiles)));
+            }
+        }
+
+        // kube-apiserver with the tunnel's pieces in its pod, once the tunnel's seed half is there
         const apiserverFiles = [apiserverPkiSecret(pki), serviceAccountSecret(pki)];
-        const apiserverObjects = [
-            ...apiserverFiles.map((s) => secret(s, "kube-apiserver")),
-            ...tunnelPart.secrets.map((s) => secret(s, "konnectivity-server")),
-            ...tunnelPart.configMaps.map((c) => configMap(c, "kube-apiserver")),
-        ];
+        const apiserverObjects = [...apiserverFiles.map((s) => secret(s, "kube-apiserver")), ...tunnelObjects];
         const apiserver = new k8s.apps.v1.Deployment(
             `${name}-${apiserverName}`,
             apiserverDeployment({
                 layout,
                 replicas: apiserverReplicas,
-                flags: apiserverFlags({ namespace, etcdReplicas, serviceCidr }),
-                tunnel: tunnelPart,
+                flags: apiserverFlags({
+                    namespace,
+                    etcdReplicas,
+                    serviceCidr,
+                    kubeletPreferredAddressTypes: tunnel.apiserver.kubeletPreferredAddressTypes,
+                }),
+                tunnel: tunnel.apiserver,
                 publicAddress,
-                checksum: checksumOf([...apiserverFiles, ...tunnelPart.secrets, ...tunnelPart.configMaps]),
+                checksum: mountedChecksum([...apiserverFiles, ...tunnel.apiserver.mounted]),
             }),
             after(apiserverObjects),
         );
-        new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, nodePorts.apiserver), inNamespace);
-        for (const s of tunnelPart.services) new k8s.core.v1.Service(`${name}-${s.name}`, s.args, inNamespace);
+        new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, apiserverNodePort), inNamespace);
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-${apiserverName}`,
             podDisruptionBudget(layout, "kube-apiserver", apiserverName, { maxUnavailable: 1 }),
@@ -187,7 +195,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 replicas: leaderElectedReplicas,
                 serviceCidr,
                 podCidr,
-                checksum: checksumOf(cmFiles),
+                checksum: mountedChecksum(cmFiles),
             }),
             after(cmFiles.map((s) => secret(s, "kube-controller-manager"))),
         );
@@ -199,7 +207,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         const schedulerFiles = [schedulerSecret(kubeconfig(identities.scheduler.commonName, pki.scheduler))];
         new k8s.apps.v1.Deployment(
             `${name}-${schedulerName}`,
-            schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: checksumOf(schedulerFiles) }),
+            schedulerDeployment({ layout, replicas: leaderElectedReplicas, checksum: mountedChecksum(schedulerFiles) }),
             after(schedulerFiles.map((s) => secret(s, "kube-scheduler"))),
         );
         new k8s.policy.v1.PodDisruptionBudget(
@@ -212,7 +220,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.inSeedApiserverUrl = pulumi.output(apiserverUrl);
         this.runningState = apiserver.metadata.apply((): RunningState => ({
             kubernetesVersion: versions.minor,
-            tunnelMode: tunnelPart.mode,
+            tunnelMode: tunnel.mode,
         }));
         this.registerOutputs({
             namespace: this.namespace,
@@ -222,11 +230,15 @@ export class ControlPlane extends pulumi.ComponentResource {
     }
 }
 
-/** configChecksum over Secrets and ConfigMaps. A hash of the keys reveals none of them: not secret. */
-function checksumOf(objects: readonly (SecretSpec | ConfigMapSpec)[]): pulumi.Output<string> {
-    const entries = mountedFiles(objects);
-    const sum = pulumi
-        .all(entries.map((e) => e.content))
-        .apply((contents) => configChecksum(entries.map((e, i) => ({ ...e, content: contents[i] }))));
-    return pulumi.unsecret(sum);
+/** The tunnel's seed half with its Secrets' data secret, as component inputs (stored in state) must be. */
+function withSecretData(tunnel: SeedTunnel): SeedTunnel {
+    return {
+        ...tunnel,
+        apiserver: { ...tunnel.apiserver, mounted: tunnel.apiserver.mounted.map(secretData) },
+        objects: tunnel.objects.map((o) => (o.kind === "Secret" ? { ...o, spec: secretData(o.spec) } : o)),
+    };
+}
+
+function secretData<T extends SecretSpec | ConfigMapSpec>(spec: T): T {
+    return { ...spec, data: pulumi.secret(spec.data) as unknown as T["data"] };
 }

@@ -1,8 +1,9 @@
 import { nodePodCidrMaskSize } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
 import { componentDeployment, delegatingComponentFlags } from "./componentDeployment";
-import { file, files, mounts } from "./secrets";
-import { ControlPlaneLayout, DeploymentArgs } from "./types";
+import { file } from "../shared/mounts";
+import { files, mounts } from "./secrets";
+import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
 
 export const controllerManagerName = "controller-manager";
 /** kube-controller-manager's default secure port. */

@@ -1,11 +1,12 @@
 import { images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
-import { objectMeta, recommendedLabels, selectorLabels } from "./labels";
+import { objectMeta, recommendedLabels, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
 import { etcdClientPort, etcdMemberHost, etcdPeerPort, etcdServiceName } from "../shared/seedNames";
-import { file, files, mounts, secretVolume, volumeMount } from "./secrets";
-import { containerSecurityContext } from "./security";
-import { ControlPlaneLayout, StatefulSetArgs } from "./types";
+import { file, secretVolume, volumeMount } from "../shared/mounts";
+import { files, mounts } from "./secrets";
+import { containerSecurityContext } from "../shared/seedSecurity";
+import { ControlPlaneLayout, StatefulSetArgs } from "../shared/seedObjects";
 
 export const etcdMetricsPort = 2381;
 const dataDir = "/var/lib/etcd";

@@ -1,6 +1,4 @@
 export { ControlPlane, ControlPlaneArgs } from "./controlPlane";
-export { ControlPlanePki, Pem, ControlPlaneLayout } from "./types";
+export { ControlPlanePki } from "./types";
+export { Pem, ControlPlaneLayout } from "../shared/seedObjects";
 export { controlPlanePki } from "./pkiInput";
-export * from "./egressSelector";
-export * from "./konnectivityServerFlags";
-export { ApiserverTunnel, apiserverTunnel, konnectivityUdsName } from "./tunnel";

@@ -1,11 +1,15 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { ControlPlaneLayout } from "./types";
+import type { ControlPlaneLayout } from "../shared/seedObjects";
+import type { PodSecurityLevel } from "../tunnel/types";
 
 /**
- * The cluster's namespace in the seed. Every pod of the control plane meets the `restricted`
- * Pod Security Standard, so the namespace enforces it.
+ * The cluster's namespace in the seed, enforcing the Pod Security Standard level its pods need:
+ * the control plane's own meet `restricted`; the tunnel mode says what its pods need.
  */
-export function controlPlaneNamespace(layout: ControlPlaneLayout): k8s.core.v1.NamespaceArgs {
+export function controlPlaneNamespace(
+    layout: ControlPlaneLayout,
+    podSecurity: PodSecurityLevel,
+): k8s.core.v1.NamespaceArgs {
     return {
         metadata: {
             name: layout.namespace,
@@ -13,7 +17,7 @@ export function controlPlaneNamespace(layout: ControlPlaneLayout): k8s.core.v1.N
                 "app.kubernetes.io/instance": layout.clusterName,
                 "app.kubernetes.io/part-of": "gks",
                 "app.kubernetes.io/managed-by": "pulumi",
-                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/enforce": podSecurity,
             },
         },
     };

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Pki } from "../pki/pki";
-import { ControlPlanePki, Pem } from "./types";
+import { ControlPlanePki } from "./types";
+import { Pem } from "../shared/seedObjects";
 
-/** The part of a cluster's PKI that its control plane mounts (not the admin's or agents' keys). */
+/** The part of a cluster's PKI that its control plane mounts (not the admin's, nor the tunnel's: its mode mounts those). */
 export function controlPlanePki(pki: Pki): ControlPlanePki {
     const { authorities: ca, certificates: c } = pki;
     return {
         clusterCa: ca.cluster,
         etcdCaCertPem: ca.etcd.certPem,
         frontProxyCaCertPem: ca.frontProxy.certPem,
-        konnectivityCaCertPem: ca.konnectivity.certPem,
         apiserver: c.apiserver,
         apiserverKubeletClient: c.apiserverKubeletClient,
         apiserverEtcdClient: c.apiserverEtcdClient,
@@ -18,7 +18,6 @@ export function controlPlanePki(pki: Pki): ControlPlanePki {
         etcdPeer: c.etcdPeer,
         controllerManager: c.controllerManager,
         scheduler: c.scheduler,
-        konnectivityServer: c.konnectivityServer,
         serviceAccount: pki.serviceAccountKey,
     };
 }
@@ -37,7 +36,6 @@ export function withSecretKeys(pki: ControlPlanePki): ControlPlanePki {
         etcdPeer: pem(pki.etcdPeer),
         controllerManager: pem(pki.controllerManager),
         scheduler: pem(pki.scheduler),
-        konnectivityServer: pem(pki.konnectivityServer),
         serviceAccount: { ...pki.serviceAccount, privateKeyPem: pulumi.secret(pki.serviceAccount.privateKeyPem) },
     };
 }

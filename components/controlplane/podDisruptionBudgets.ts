@@ -1,5 +1,5 @@
-import { AppName, objectMeta, selectorLabels } from "./labels";
-import { ControlPlaneLayout, PodDisruptionBudgetArgs } from "./types";
+import { AppName, objectMeta, selectorLabels } from "../shared/seedLabels";
+import { ControlPlaneLayout, PodDisruptionBudgetArgs } from "../shared/seedObjects";
 
 /** Members that must stay up for etcd to keep quorum. */
 export function etcdQuorum(members: number): number {

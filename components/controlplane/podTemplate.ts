@@ -1,9 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { checksumAnnotation } from "../shared/checksum";
-import { AppName, recommendedLabels, selectorLabels } from "./labels";
-import { podSecurityContext } from "./security";
-import { Container, ControlPlaneLayout, PodTemplate, Volume } from "./types";
+import { AppName, recommendedLabels, selectorLabels } from "../shared/seedLabels";
+import { podSecurityContext } from "../shared/seedSecurity";
+import { Container, ControlPlaneLayout, PodTemplate, Volume } from "../shared/seedObjects";
 
 export interface PodTemplateOptions {
     readonly layout: ControlPlaneLayout;

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { componentDeployment, delegatingComponentFlags } from "./componentDeployment";
-import { file, files, mounts } from "./secrets";
-import { ControlPlaneLayout, DeploymentArgs } from "./types";
+import { file } from "../shared/mounts";
+import { files, mounts } from "./secrets";
+import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
 
 export const schedulerName = "scheduler";
 /** kube-scheduler's default secure port. */

@@ -1,13 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { secretFileMode } from "./security";
-import { ConfigMapSpec, ControlPlanePki, SecretSpec, Volume, VolumeMount } from "./types";
-
-/** A Secret or ConfigMap mounted as a directory of files. */
-export interface Mount {
-    readonly volume: string;
-    readonly source: string;
-    readonly path: string;
-}
+import type { Mount } from "../shared/mounts";
+import type { SecretSpec } from "../shared/seedObjects";
+import type { ControlPlanePki } from "./types";
 
 export const mounts = {
     apiserverPki: { volume: "pki", source: "apiserver-pki", path: "/etc/kubernetes/pki" },
@@ -20,21 +14,6 @@ export const mounts = {
     controllerManager: { volume: "config", source: "controller-manager", path: "/etc/kubernetes/controller-manager" },
     scheduler: { volume: "config", source: "scheduler", path: "/etc/kubernetes/scheduler" },
 } as const satisfies Record<string, Mount>;
-
-/** The path of one file of a mount. */
-export const file = (mount: Mount, key: string): string => `${mount.path}/${key}`;
-
-export function secretVolume(mount: Mount): Volume {
-    return { name: mount.volume, secret: { secretName: mount.source, defaultMode: secretFileMode } };
-}
-
-export function configMapVolume(mount: Mount): Volume {
-    return { name: mount.volume, configMap: { name: mount.source } };
-}
-
-export function volumeMount(mount: Mount): VolumeMount {
-    return { name: mount.volume, mountPath: mount.path, readOnly: true };
-}
 
 /** File names inside the mounts. */
 export const files = {
@@ -114,11 +93,4 @@ export function controllerManagerSecret(pki: ControlPlanePki, kubeconfig: pulumi
 
 export function schedulerSecret(kubeconfig: pulumi.Input<string>): SecretSpec {
     return { name: mounts.scheduler.source, data: { [files.kubeconfig]: kubeconfig } };
-}
-
-/** The files of Secrets and ConfigMaps, for the checksum of the pods that mount them. */
-export function mountedFiles(
-    objects: readonly (SecretSpec | ConfigMapSpec)[],
-): { source: string; key: string; content: pulumi.Input<string> }[] {
-    return objects.flatMap((o) => Object.entries(o.data).map(([key, content]) => ({ source: o.name, key, content })));
 }

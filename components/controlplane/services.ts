@@ -1,8 +1,8 @@
 import { apiserverPort } from "../config";
 import { apiserverName } from "./apiserverDeployment";
-import { objectMeta, selectorLabels } from "./labels";
+import { objectMeta, selectorLabels } from "../shared/seedLabels";
 import { etcdClientPort, etcdPeerPort, etcdServiceName } from "../shared/seedNames";
-import { ControlPlaneLayout, ServiceArgs } from "./types";
+import { ControlPlaneLayout, ServiceArgs } from "../shared/seedObjects";
 
 /**
  * kube-apiserver for the load balancer (the NodePort its :6443 listener forwards to) and for

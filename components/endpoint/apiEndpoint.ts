@@ -25,7 +25,8 @@ export interface ApiEndpointArgs extends EndpointPlanArgs {
 
 /**
  * The cluster's public endpoint in the control-plane tenant: an Octavia load balancer on the
- * seed subnet with a floating IP, one TCP listener per port (API 6443, the tunnel's), pools of
+ * seed subnet with a floating IP, one TCP listener per port (API 6443, the tunnel's: whatever the
+ * tunnel mode asks for in `listeners`), pools of
  * the seed nodes' NodePorts, health monitors, and the seed security-group rules for those
  * NodePorts. Create it with the control-plane tenant's provider.
  */
@@ -38,8 +39,8 @@ export class ApiEndpoint extends pulumi.ComponentResource {
     public readonly tunnelAddress: pulumi.Output<string>;
     public readonly vipAddress: pulumi.Output<string>;
     public readonly loadBalancerId: pulumi.Output<string>;
-    /** Listener ids by key (apiserver, konnectivity, openvpn). */
-    public readonly listenerIds: pulumi.Output<Partial<Record<ListenerKey, string>>>;
+    /** Listener ids by key ("apiserver", the tunnel's). */
+    public readonly listenerIds: pulumi.Output<Record<ListenerKey, string>>;
 
     constructor(name: string, args: ApiEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
         const { seedSecurityGroupProvider, ...stored } = args;
@@ -64,7 +65,7 @@ export class ApiEndpoint extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const listenerIds: Partial<Record<ListenerKey, pulumi.Output<string>>> = {};
+        const listenerIds: Record<ListenerKey, pulumi.Output<string>> = {};
         for (const l of plan.listeners) {
             const id = `${name}-${l.key}`;
             const allowedCidrs = plan.listenerAllowlists

@@ -1,6 +1,7 @@
-import { apiserverPort, LoadBalancerProvider, NodePorts, TunnelMode, openvpnPort } from "../config";
+import { apiserverPort, LoadBalancerProvider } from "../config";
 
-export type ListenerKey = "apiserver" | "konnectivity" | "openvpn";
+/** Names a listener and its pool, members and monitor: "apiserver", or the tunnel's (its mode). */
+export type ListenerKey = string;
 
 export interface MonitorPlan {
     readonly type: "HTTPS" | "TCP";
@@ -37,21 +38,35 @@ export interface EndpointPlan {
     readonly warnings: readonly string[];
 }
 
+/** A listener another part asks for (the tunnel's), besides the API's own. */
+export interface ListenerRequest {
+    readonly key: ListenerKey;
+    readonly port: number;
+    /** The seed NodePort its pool's members listen on. */
+    readonly nodePort: number;
+    /** Sources it admits besides the worker router's SNAT address (when `workerRouter`). */
+    readonly allowedCidrs: readonly string[];
+    readonly workerRouter: boolean;
+    /** TCP (the only kind OVN runs) unless the service has a health check that works from the start. */
+    readonly monitor: MonitorPlan;
+    /** The keepalive of the connections through it, which the idle timeout must outlast. */
+    readonly keepaliveSeconds: number;
+}
+
 export interface EndpointPlanArgs {
-    /** Tunnels whose listeners the endpoint carries; one normally, both while migrating. */
-    readonly tunnels: readonly TunnelMode[];
-    /** The konnectivity agent port, on the LB and on each server. */
-    readonly tunnelPort: number;
-    readonly nodePorts: NodePorts;
+    /** The seed NodePort of kube-apiserver's Service, behind the :6443 listener. */
+    readonly apiserverNodePort: number;
+    /** The tunnel's listener(s). */
+    readonly listeners: readonly ListenerRequest[];
     /** The Octavia provider driver (not a Pulumi provider). */
     readonly lbProvider: LoadBalancerProvider;
     readonly idleTimeoutSeconds: number;
-    readonly keepaliveSeconds: number;
     readonly apiAllowedCidrs: readonly string[];
-    /** Sources besides the worker router that may reach the tunnel listeners. */
-    readonly tunnelAllowedCidrs: readonly string[];
     readonly seedNodeAddresses: readonly string[];
 }
+
+/** A TCP connect check: what tunnel pools use, and all that OVN's driver runs. */
+export const tcpMonitor: MonitorPlan = { type: "TCP", delay: 10, timeout: 5, maxRetries: 3, maxRetriesDown: 3 };
 
 /**
  * What the public endpoint looks like for a cluster: which listeners, with which pools,
@@ -70,18 +85,19 @@ export interface EndpointPlanArgs {
  *   /readyz fails until an agent is connected, which would keep the first agent out.
  */
 export function endpointPlan(args: EndpointPlanArgs): EndpointPlan {
-    const { tunnels, tunnelPort, nodePorts, lbProvider, idleTimeoutSeconds, keepaliveSeconds } = args;
-    if (keepaliveSeconds >= idleTimeoutSeconds) {
-        throw new Error(
-            `endpointPlan: keepaliveSeconds (${keepaliveSeconds}) must be shorter than idleTimeoutSeconds (${idleTimeoutSeconds}), or the load balancer cuts idle tunnels`,
-        );
+    const { lbProvider, idleTimeoutSeconds } = args;
+    for (const request of args.listeners) {
+        if (request.keepaliveSeconds >= idleTimeoutSeconds) {
+            throw new Error(
+                `endpointPlan: the ${request.key} listener's keepalive (${request.keepaliveSeconds} s) must be shorter than idleTimeoutSeconds (${idleTimeoutSeconds}), or the load balancer cuts idle tunnels`,
+            );
+        }
     }
     if (args.seedNodeAddresses.length === 0) {
         throw new Error("endpointPlan: seedNodeAddresses is empty; the pools need the seed nodes as members");
     }
     const ovn = lbProvider === "ovn";
     const idleMs = idleTimeoutSeconds * 1000;
-    const tcpMonitor: MonitorPlan = { type: "TCP", delay: 10, timeout: 5, maxRetries: 3, maxRetriesDown: 3 };
 
     const listener = (
         key: ListenerKey,
@@ -119,22 +135,19 @@ export function endpointPlan(args: EndpointPlanArgs): EndpointPlan {
 
     const listeners: ListenerPlan[] = [
         // The workers' kubelets and pods (through the `kubernetes` Service) come from the worker router.
-        listener("apiserver", apiserverPort, nodePorts.apiserver, args.apiAllowedCidrs, true, apiMonitor),
+        listener("apiserver", apiserverPort, args.apiserverNodePort, args.apiAllowedCidrs, true, apiMonitor),
+        ...args.listeners.map((r) =>
+            listener(r.key, r.port, r.nodePort, r.allowedCidrs, r.workerRouter, ovn ? tcpMonitor : r.monitor),
+        ),
     ];
-    if (tunnels.includes("konnectivity")) {
-        listeners.push(
-            listener("konnectivity", tunnelPort, nodePorts.tunnel, args.tunnelAllowedCidrs, true, tcpMonitor),
-        );
-    }
-    if (tunnels.includes("openvpn")) {
-        listeners.push(listener("openvpn", openvpnPort, nodePorts.openvpn, args.tunnelAllowedCidrs, true, tcpMonitor));
-    }
 
-    const ports = listeners.map((l) => l.port);
-    if (new Set(ports).size !== ports.length) {
-        throw new Error(
-            `endpointPlan: listener ports collide (${ports.join(", ")}); tunnelPort must not be ${apiserverPort} or ${openvpnPort}`,
-        );
+    for (const field of ["key", "port", "nodePort"] as const) {
+        const values = listeners.map((l) => l[field]);
+        if (new Set(values).size !== values.length) {
+            throw new Error(
+                `endpointPlan: listeners share a ${field} (${listeners.map((l) => `${l.key} ${l.port}->${l.nodePort}`).join(", ")}); each needs its own`,
+            );
+        }
     }
 
     const warnings = ovn

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProjectSettings, Settings } from "../config";
 import { ListenerKey } from "../endpoint";
+import { nodeNames } from "../nodes/poolPlan";
 
 /** An OpenStack name a cluster gives a resource, and where that name must be unique. */
 export interface OpenStackName {
@@ -29,7 +30,8 @@ function projectScope(project: ProjectSettings): string {
  * The OpenStack names a cluster creates, as Cluster and its parts name them (Tenant: network,
  * subnet and router `<cluster>-workers`; WorkerSecurityGroup `<cluster>-workers`; ApiEndpoint:
  * load balancer `<cluster>-api`, listener, pool and monitor `<cluster>-api-<listener>`, members
- * `<cluster>-api-<listener>-<node address>`), and a
+ * `<cluster>-api-<listener>-<node address>`; WorkerPool: server group `<cluster>-<pool>`, port and
+ * server per node, `<cluster>-<pool>-<i>`), and a
  * created project's name in its domain. A test keeps this list equal to what a run registers.
  */
 export function openstackNames(settings: Settings, listeners: readonly ListenerKey[]): OpenStackName[] {
@@ -48,6 +50,12 @@ export function openstackNames(settings: Settings, listeners: readonly ListenerK
         for (const kind of ["network", "subnet", "router"]) names.push({ scope: worker, kind, name: `${c}-workers` });
     }
     names.push({ scope: worker, kind: "security group", name: `${c}-workers` });
+    for (const pool of settings.nodes.pools) {
+        names.push({ scope: worker, kind: "server group", name: `${c}-${pool.name}` });
+        for (const node of nodeNames(c, pool.name, pool.size)) {
+            for (const kind of ["port", "server"]) names.push({ scope: worker, kind, name: node });
+        }
+    }
     names.push({ scope: controlPlane, kind: "load balancer", name: `${c}-api` });
     for (const key of listeners) {
         for (const kind of ["listener", "pool", "health monitor"]) {

@@ -15,7 +15,7 @@ export type KeyUse =
 
 /**
  * Every key is ECDSA P-256: small, fast to make, and accepted everywhere it is used here (TLS for
- * etcd, kube-apiserver and konnectivity; ES256 service-account tokens).
+ * etcd, kube-apiserver and the tunnels; ES256 service-account tokens).
  */
 export const keySpec = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
 
@@ -25,7 +25,7 @@ export interface Subject {
     readonly organization?: string;
 }
 
-export type CaName = "cluster" | "etcd" | "frontProxy" | "konnectivity";
+export type CaName = "cluster" | "etcd" | "frontProxy";
 
 export type LeafName =
     | "apiserver"
@@ -36,11 +36,9 @@ export type LeafName =
     | "scheduler"
     | "etcdServer"
     | "etcdPeer"
-    | "frontProxyClient"
-    | "konnectivityServer"
-    | "konnectivityAgent";
+    | "frontProxyClient";
 
-interface Lifetime {
+export interface Lifetime {
     readonly validityPeriodHours: number;
     readonly earlyRenewalHours: number;
 }
@@ -63,6 +61,18 @@ export interface LeafSpec extends Lifetime {
     readonly allowedUses: readonly KeyUse[];
 }
 
+/** A leaf signed by a dedicated authority (see AuthoritySpec): its CA is implied. */
+export type LeafTerms = Omit<LeafSpec, "ca">;
+
+/**
+ * A dedicated CA and the certificates it signs, e.g. a tunnel's: its clients trust nothing else,
+ * and nothing else trusts it.
+ */
+export interface AuthoritySpec {
+    readonly authority: CaSpec;
+    readonly certificates: Readonly<Record<string, LeafTerms>>;
+}
+
 export interface PkiSpecs {
     readonly authorities: Readonly<Record<CaName, CaSpec>>;
     readonly certificates: Readonly<Record<LeafName, LeafSpec>>;
@@ -74,8 +84,6 @@ export interface PkiSpecArgs {
     readonly clusterName: string;
     /** The API endpoint's floating IP: the apiserver serving certificate's SAN. */
     readonly publicAddress: pulumi.Input<string>;
-    /** The host konnectivity agents dial (their TLS server name). */
-    readonly tunnelAddress: pulumi.Input<string>;
     readonly serviceCidr: string;
     /** The user cluster's DNS domain (`kubernetes.default.svc.<clusterDomain>`). */
     readonly clusterDomain: string;
@@ -90,9 +98,36 @@ export interface PkiSpecArgs {
 
 const caUses: readonly KeyUse[] = ["cert_signing", "crl_signing", "digital_signature"];
 // ECDSA keys sign the handshake; key_encipherment would only matter for RSA key transport.
-const serverUses: readonly KeyUse[] = ["digital_signature", "server_auth"];
-const clientUses: readonly KeyUse[] = ["digital_signature", "client_auth"];
+export const serverUses: readonly KeyUse[] = ["digital_signature", "server_auth"];
+export const clientUses: readonly KeyUse[] = ["digital_signature", "client_auth"];
 const serverAndClientUses: readonly KeyUse[] = ["digital_signature", "server_auth", "client_auth"];
+
+/** The lifetimes of a cluster's CAs and leaf certificates. */
+export function lifetimes(args: {
+    readonly caValidityHours: number;
+    readonly certValidityHours: number;
+    readonly earlyRenewalHours: number;
+}): { readonly ca: Lifetime; readonly leaf: Lifetime } {
+    return {
+        ca: { validityPeriodHours: args.caValidityHours, earlyRenewalHours: args.earlyRenewalHours },
+        leaf: { validityPeriodHours: args.certValidityHours, earlyRenewalHours: args.earlyRenewalHours },
+    };
+}
+
+/** A self-signed CA named after its resource. */
+export function caSpec(resourceName: string, lifetime: Lifetime): CaSpec {
+    return {
+        resourceName,
+        subject: { commonName: resourceName, organization: "gks" },
+        allowedUses: caUses,
+        ...lifetime,
+    };
+}
+
+/** A client certificate: no SANs, clientAuth. */
+export function clientTerms(resourceName: string, subject: Subject, lifetime: Lifetime): LeafTerms {
+    return { resourceName, subject, dnsNames: [], ipAddresses: [], allowedUses: clientUses, ...lifetime };
+}
 
 /** The names the user cluster's workloads use for the API (the `kubernetes` Service). */
 export function kubernetesServiceNames(clusterDomain: string): string[] {
@@ -115,34 +150,16 @@ function etcdDnsNames(namespace: string, replicas: number): string[] {
 
 /**
  * What every CA and certificate of a cluster looks like: subjects, SANs, usages, lifetimes. The
- * Pki component turns each entry into tls resources named `resourceName`.
+ * Pki component turns each entry into tls resources named `resourceName`. The tunnel's own CA
+ * and certificates come from its mode (an AuthoritySpec).
  */
 export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
-    const {
-        clusterName: c,
-        publicAddress,
-        tunnelAddress,
-        serviceCidr,
-        clusterDomain,
-        seedNamespace: ns,
-        etcdReplicas,
-    } = args;
-    const caLife: Lifetime = { validityPeriodHours: args.caValidityHours, earlyRenewalHours: args.earlyRenewalHours };
-    const life: Lifetime = { validityPeriodHours: args.certValidityHours, earlyRenewalHours: args.earlyRenewalHours };
-    const ca = (resourceName: string, commonName: string): CaSpec => ({
-        resourceName,
-        subject: { commonName, organization: "gks" },
-        allowedUses: caUses,
-        ...caLife,
-    });
+    const { clusterName: c, publicAddress, serviceCidr, clusterDomain, seedNamespace: ns, etcdReplicas } = args;
+    const { ca: caLife, leaf: life } = lifetimes(args);
+    const ca = (resourceName: string): CaSpec => caSpec(resourceName, caLife);
     const client = (resourceName: string, caName: CaName, subject: Subject): LeafSpec => ({
-        resourceName,
+        ...clientTerms(resourceName, subject, life),
         ca: caName,
-        subject,
-        dnsNames: [],
-        ipAddresses: [],
-        allowedUses: clientUses,
-        ...life,
     });
     // Serving and client both: peers dial each other, and etcd's gRPC gateway dials its own
     // client port with the serving certificate.
@@ -158,10 +175,9 @@ export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
 
     return {
         authorities: {
-            cluster: ca(`${c}-ca`, `${c}-ca`),
-            etcd: ca(`${c}-etcd-ca`, `${c}-etcd-ca`),
-            frontProxy: ca(`${c}-front-proxy-ca`, `${c}-front-proxy-ca`),
-            konnectivity: ca(`${c}-konnectivity-ca`, `${c}-konnectivity-ca`),
+            cluster: ca(`${c}-ca`),
+            etcd: ca(`${c}-etcd-ca`),
+            frontProxy: ca(`${c}-front-proxy-ca`),
         },
         certificates: {
             apiserver: {
@@ -185,17 +201,6 @@ export function pkiSpecs(args: PkiSpecArgs): PkiSpecs {
             etcdServer: etcdMember(`${c}-etcd-server`, "etcd-server"),
             etcdPeer: etcdMember(`${c}-etcd-peer`, "etcd-peer"),
             frontProxyClient: client(`${c}-front-proxy-client`, "frontProxy", identities.frontProxyClient),
-            konnectivityServer: {
-                resourceName: `${c}-konnectivity-server`,
-                ca: "konnectivity",
-                subject: { commonName: "konnectivity-server" },
-                dnsNames: [],
-                // The agents dial the public address and use it as the TLS server name.
-                ipAddresses: [tunnelAddress],
-                allowedUses: serverUses,
-                ...life,
-            },
-            konnectivityAgent: client(`${c}-konnectivity-agent`, "konnectivity", identities.konnectivityAgent),
         },
         serviceAccountKey: { resourceName: `${c}-service-account` },
     };

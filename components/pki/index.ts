@@ -1,4 +1,13 @@
-export { Pki, PkiArgs, KeyPair, IssuedCertificate, ServiceAccountKey } from "./pki";
+export {
+    Pki,
+    PkiArgs,
+    KeyPair,
+    IssuedAuthority,
+    IssuedCertificate,
+    issuedCertificate,
+    PemPair,
+    ServiceAccountKey,
+} from "./pki";
 export {
     pkiSpecs,
     PkiSpecs,
@@ -9,4 +18,12 @@ export {
     LeafSpec,
     KeyUse,
     keySpec,
+    AuthoritySpec,
+    LeafTerms,
+    Lifetime,
+    lifetimes,
+    caSpec,
+    clientTerms,
+    serverUses,
+    clientUses,
 } from "./certificateSpecs";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { CaName, CaSpec, keySpec, LeafName, LeafSpec, pkiSpecs } from "./certificateSpecs";
+import { AuthoritySpec, CaName, CaSpec, keySpec, LeafName, LeafSpec, LeafTerms, pkiSpecs } from "./certificateSpecs";
 
 /** A certificate and its private key (a secret). */
 export interface KeyPair {
@@ -13,6 +13,29 @@ export interface IssuedCertificate extends KeyPair {
     readonly caCertPem: pulumi.Output<string>;
 }
 
+/** A certificate and its key (a secret), as Inputs: what a consumer of the PKI takes. */
+export interface PemPair {
+    readonly certPem: pulumi.Input<string>;
+    readonly keyPem: pulumi.Input<string>;
+}
+
+/** A dedicated CA and what it issued, by the keys of its AuthoritySpec. */
+export interface IssuedAuthority {
+    readonly authority: PemPair;
+    readonly certificates: Readonly<Record<string, PemPair>>;
+}
+
+/** One certificate of an IssuedAuthority; throws, naming what it has, when there is none. */
+export function issuedCertificate(issued: IssuedAuthority, key: string): PemPair {
+    const found = issued.certificates[key];
+    if (found === undefined) {
+        throw new Error(
+            `no certificate "${key}" from this authority (it issued: ${Object.keys(issued.certificates).join(", ") || "none"})`,
+        );
+    }
+    return found;
+}
+
 export interface ServiceAccountKey {
     /** Signs service-account tokens (a secret). */
     readonly privateKeyPem: pulumi.Output<string>;
@@ -22,15 +45,15 @@ export interface ServiceAccountKey {
 
 export interface PkiArgs {
     clusterName: string;
-    /** The API endpoint's floating IP, which clients and konnectivity agents dial. */
+    /** The API endpoint's floating IP, which clients dial. */
     publicAddress: pulumi.Input<string>;
-    /** The host konnectivity agents dial: the konnectivity serving certificate's SAN. */
-    tunnelAddress: pulumi.Input<string>;
     serviceCidr: string;
     clusterDomain: string;
     /** The control plane's namespace in the seed (its Service names are SANs). */
     seedNamespace: string;
     etcdReplicas: number;
+    /** The tunnel's dedicated CA and certificates (from the tunnel mode). */
+    tunnel: AuthoritySpec;
     /** Lifetimes in hours; an update within `earlyRenewalHours` of an expiry renews. */
     caValidityHours: number;
     certValidityHours: number;
@@ -45,16 +68,19 @@ export class Pki extends pulumi.ComponentResource {
     public readonly authorities: Readonly<Record<CaName, KeyPair>>;
     public readonly certificates: Readonly<Record<LeafName, IssuedCertificate>>;
     public readonly serviceAccountKey: ServiceAccountKey;
+    /** The tunnel's CA and certificates. */
+    public readonly tunnel: {
+        readonly authority: KeyPair;
+        readonly certificates: Readonly<Record<string, IssuedCertificate>>;
+    };
 
     constructor(name: string, args: PkiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:Pki", name, args, opts);
-        const { clusterName, publicAddress, tunnelAddress, serviceCidr, clusterDomain, seedNamespace, etcdReplicas } =
-            args;
+        const { clusterName, publicAddress, serviceCidr, clusterDomain, seedNamespace, etcdReplicas } = args;
         const { caValidityHours, certValidityHours, earlyRenewalHours } = args;
         const specs = pkiSpecs({
             clusterName,
             publicAddress,
-            tunnelAddress,
             serviceCidr,
             clusterDomain,
             seedNamespace,
@@ -67,6 +93,11 @@ export class Pki extends pulumi.ComponentResource {
         const authorities = mapRecord(specs.authorities, (spec) => this.authority(spec));
         this.authorities = authorities;
         this.certificates = mapRecord(specs.certificates, (spec) => this.issue(spec, authorities[spec.ca]));
+        const tunnelCa = this.authority(args.tunnel.authority);
+        this.tunnel = {
+            authority: tunnelCa,
+            certificates: mapRecord(args.tunnel.certificates, (spec) => this.issue(spec, tunnelCa)),
+        };
 
         const saKey = new tls.PrivateKey(specs.serviceAccountKey.resourceName, { ...keySpec }, { parent: this });
         this.serviceAccountKey = {
@@ -78,6 +109,7 @@ export class Pki extends pulumi.ComponentResource {
             authorities: this.authorities,
             certificates: this.certificates,
             serviceAccountKey: this.serviceAccountKey,
+            tunnel: this.tunnel,
         });
     }
 
@@ -97,7 +129,7 @@ export class Pki extends pulumi.ComponentResource {
         return { certPem: cert.certPem, keyPem };
     }
 
-    private issue(spec: LeafSpec, ca: KeyPair): IssuedCertificate {
+    private issue(spec: LeafSpec | LeafTerms, ca: KeyPair): IssuedCertificate {
         const keyPem = this.privateKey(spec.resourceName);
         const request = new tls.CertRequest(
             spec.resourceName,
@@ -124,7 +156,7 @@ export class Pki extends pulumi.ComponentResource {
 }
 
 /** What a certificate may do and how long it lives. */
-function terms(spec: CaSpec | LeafSpec) {
+function terms(spec: CaSpec | LeafTerms) {
     return {
         allowedUses: [...spec.allowedUses],
         validityPeriodHours: spec.validityPeriodHours,

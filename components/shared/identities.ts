@@ -14,5 +14,4 @@ export const identities = {
     etcdClient: { commonName: "kube-apiserver-etcd-client" },
     // kube-apiserver's --requestheader-allowed-names admits exactly this name.
     frontProxyClient: { commonName: "front-proxy-client" },
-    konnectivityAgent: { commonName: "konnectivity-agent" },
 } as const satisfies Record<string, { readonly commonName: string; readonly organization?: string }>;

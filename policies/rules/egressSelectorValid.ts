@@ -2,7 +2,7 @@ import {
     parseEgressSelector,
     validateEgressSelector,
     egressSelectorDataKey,
-} from "../../components/controlplane/egressSelector";
+} from "../../components/tunnel/konnectivity/egressSelector";
 import { get, isRecord, isUnknown, list, or, Tri } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
 import { dependsOn, objectName, ofType, Resource, sameNamespace, types } from "../lib/resources";
@@ -68,7 +68,7 @@ export const egressSelectorValid = stackPolicy({
         "The egress selector configuration loads in kube-apiserver, and its cluster socket is the --uds-name of the konnectivity-server in the same pod.",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Build the file with konnectivityEgressSelector(udsName) from components/controlplane/egressSelector.ts, pass the same path as --uds-name to the konnectivity-server sidecar, and put the socket on a volume both containers mount.",
+        "Build the file with konnectivityEgressSelector(udsName) from components/tunnel/konnectivity/egressSelector.ts, pass the same path as --uds-name to the konnectivity-server sidecar, and put the socket on a volume both containers mount.",
     config: [],
     check: (resources, _config, report) => {
         const configMaps = ofType(resources, types.configMap).filter((cm) => {

@@ -2,7 +2,7 @@ import {
     parseEgressSelector,
     validateEgressSelector,
     egressSelectorDataKey,
-} from "../../components/controlplane/egressSelector";
+} from "../../components/tunnel/konnectivity/egressSelector";
 import { RecordedResource } from "../../test/harness/recorder";
 import { kubernetesKind } from "./manifests";
 

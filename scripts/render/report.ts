@@ -4,7 +4,7 @@ import { StandIn } from "../../test/harness/standIns";
 import { OfflineReference } from "../../test/harness/references";
 import { projectRoot } from "../../test/harness/projects";
 import * as path from "path";
-import { egressSelectorDataKey } from "../../components/controlplane/egressSelector";
+import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egressSelector";
 import { egressSelectorOutputFile, RenderContext, Rendering } from "./files";
 import { kubernetesKind } from "./manifests";
 import { keyProperties } from "./properties";

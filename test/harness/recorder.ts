@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { uuidFrom } from "./ids";
 import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
+import { randomMock } from "./providers/random";
+import { timeMock } from "./providers/time";
 import { tlsMock } from "./providers/tls";
 import { ProviderMock } from "./providers/types";
 
@@ -35,6 +37,8 @@ export interface RecordedResource {
     readonly propertyDependencies?: Record<string, string[]>;
     /** A read of an existing resource (a StackReference, a `.get()`), which the engine never creates. */
     readonly read?: boolean;
+    /** The URNs its `aliases` name (in the mock monitor's URN scheme, like `urn`). */
+    readonly aliases?: string[];
 }
 
 export function isWireSecret(value: unknown): value is { value: unknown } {
@@ -101,7 +105,27 @@ function providerUrnOf(ref: string): string | undefined {
     return cut > 0 ? ref.slice(0, cut) : ref;
 }
 
+interface WireAlias {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/**
+ * The URN an alias names, built as the mock monitor builds URNs: the parent's own type (the last
+ * of its URN's type chain) joined to the type with "$", so that it compares with recorded URNs.
+ */
+function aliasUrn(alias: WireAlias, req: WireRequest, self: string): string {
+    const spec = alias.getSpec();
+    if (spec === undefined) return alias.getUrn();
+    const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(self) ?? [];
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    const type = spec.getType() || req.getType();
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${spec.getName() || req.getName()}`;
+}
+
 interface WireRequest {
+    getAliasesList(): WireAlias[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -149,7 +173,7 @@ export class Recorder {
     private readonly providers: ProviderMock[];
 
     constructor(extra: ProviderMock[] = []) {
-        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock()];
+        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock(), randomMock(), timeMock()];
     }
 
     readonly mocks: pulumi.runtime.Mocks = {
@@ -244,6 +268,7 @@ export class Recorder {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             dependencies: req.getDependenciesList(),
             propertyDependencies: propertyDependenciesOf(req),
+            aliases: req.getAliasesList().map((a) => aliasUrn(a, req, urn)),
         });
     }
 

@@ -12,7 +12,7 @@ import { admitsEveryone, admitsTcpPort } from "../../policies/rules/kubeletNotPu
 import { clusterSocket } from "../../policies/rules/egressSelectorValid";
 import { probesReadyz } from "../../policies/rules/tunnelMonitorNotReadyz";
 import { fromInternet, onlyAllowedPorts } from "../../policies/rules/workersNoInternetIngress";
-import { konnectivityEgressSelector } from "../../components/controlplane/egressSelector";
+import { konnectivityEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { unknownValue } from "./engine";
 import * as policySdk from "@pulumi/policy";
 

@@ -1,5 +1,5 @@
 import { versionPins } from "../../components/config/versions";
-import { egressSelectorYaml, konnectivityEgressSelector } from "../../components/controlplane/egressSelector";
+import { egressSelectorYaml, konnectivityEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { unknownValue } from "./engine";
 
 /**

@@ -1,4 +1,5 @@
 // A platform stack that hands the components secrets as plain strings.
+import * as k8s from "@pulumi/kubernetes";
 import { KonnectivityAgents, Tenant } from "../../components";
 
 new Tenant("plain", {
@@ -16,8 +17,10 @@ new Tenant("plain", {
     externalNetwork: "public",
 });
 
+// The platform's own provider; the agents' certificates are what the component must keep secret.
+const provider = new k8s.Provider("plain-user-cluster", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
 new KonnectivityAgents("plain-agents", {
-    kubeconfig: "apiVersion: v1\nkind: Config\nusers: [{name: a, user: {client-key-data: plain-kubeconfig-key}}]\n",
+    provider,
     certificates: {
         caCertPem: "ca",
         certPem: "cert",
@@ -27,5 +30,4 @@ new KonnectivityAgents("plain-agents", {
     proxyServerPort: 8132,
     image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0",
     serverCount: 2,
-    kubeletClientUser: "kube-apiserver-kubelet-client",
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { egressSelectorDataKey } from "../../components/controlplane/egressSelector";
+import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egressSelector";
 import { egressSelectorFiles } from "../../scripts/render/egress";
 import { recorded, syntheticEgressSelector, syntheticStack } from "./synthetic";
 

@@ -46,23 +46,3 @@ export function agentPodDisruptionBudget(replicas: number): k8s.policy.v1.PodDis
         },
     };
 }
-
-/**
- * Kubernetes' own role for full access to the kubelet API (logs, exec, attach, port-forward,
- * proxy, stats, metrics: the `nodes/*` subresources kubelets authorize with
- * SubjectAccessReviews); kubeadm binds kube-apiserver's kubelet client to it as well.
- */
-export const kubeletApiRoleName = "system:kubelet-api-admin";
-export const kubeletApiBindingName = "gks:kube-apiserver-to-kubelet";
-
-/** Binds the kubelet API role to the user in the apiserver's --kubelet-client-certificate. */
-export function kubeletApiClusterRoleBinding(kubeletClientUser: string): k8s.rbac.v1.ClusterRoleBindingArgs {
-    return {
-        metadata: {
-            name: kubeletApiBindingName,
-            labels: { ...agentLabels(), "app.kubernetes.io/name": "kube-apiserver-to-kubelet" },
-        },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: kubeletApiRoleName },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: kubeletClientUser }],
-    };
-}

@@ -1,4 +1,4 @@
-import { parseGoDuration } from "../shared/goDuration";
+import { parseGoDuration } from "../../shared/goDuration";
 /**
  * konnectivity-server's command line as the sidecar of a kube-apiserver pod, and the checks it
  * must pass: the server's own (cmd/server/app/options/options.go, Validate, at the pinned

@@ -1,22 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentMode, defaults } from "../config";
-import { configChecksum } from "../shared/checksum";
+import { AgentMode, defaults } from "../../config";
+import { configChecksum } from "../../shared/checksum";
 import {
-    agentDaemonSet,
-    agentDeployment,
+    AgentCertificates,
     agentPodDisruptionBudget,
     agentSecret,
-    agentServiceAccount,
-    AgentCertificates,
-    agentName,
     agentSecretName,
-    kubeletApiClusterRoleBinding,
-} from "./konnectivity";
+    agentServiceAccount,
+} from "./agentObjects";
+import { agentDaemonSet, agentDeployment } from "./agentWorkload";
+import { agentName } from "./labels";
 
 export interface KonnectivityAgentsArgs {
-    /** Kubeconfig of the user cluster (a secret): its API is what the agents' objects go to. */
-    kubeconfig: pulumi.Input<string>;
+    /** The user cluster's Kubernetes provider: every agent object goes through it. */
+    provider: k8s.Provider;
     /** The agents' client certificate and key, and the CA that signed the server's --cluster-cert. */
     certificates: AgentCertificates;
     /** The host agents dial; a SAN of the server certificate. */
@@ -30,34 +28,27 @@ export interface KonnectivityAgentsArgs {
     /** konnectivity-servers (= kube-apiserver replicas); every agent keeps a tunnel to each. */
     serverCount: number;
     keepaliveSeconds?: number;
-    /** The user in kube-apiserver's --kubelet-client-certificate, which gets the kubelet API role. */
-    kubeletClientUser: string;
 }
 
 /**
  * The konnectivity agents in the user cluster's kube-system: they dial out to the public
  * endpoint's tunnel port with mTLS and keep one tunnel to every server, so the control plane
- * reaches the kubelets while the workers expose nothing. Also grants kube-apiserver's kubelet
- * client the kubelet API. Pass `dependsOn: controlPlane`, so that the user cluster's API exists.
+ * reaches the kubelets while the workers expose nothing. Give it the user cluster's provider,
+ * created after the control plane it talks to.
  */
 export class KonnectivityAgents extends pulumi.ComponentResource {
-    /** The Kubernetes provider for the user cluster. */
-    public readonly provider: k8s.Provider;
     /** Tunnels the configuration yields: agents x servers (per node x servers in DaemonSet mode). */
     public readonly tunnels: pulumi.Output<number | string>;
 
     constructor(name: string, args: KonnectivityAgentsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { provider, ...stored } = args;
         super(
             "gks:index:KonnectivityAgents",
             name,
-            {
-                ...args,
-                kubeconfig: pulumi.secret(args.kubeconfig),
-                certificates: { ...args.certificates, keyPem: pulumi.secret(args.certificates.keyPem) },
-            },
+            { ...stored, certificates: { ...args.certificates, keyPem: pulumi.secret(args.certificates.keyPem) } },
             opts,
         );
-        const { certificates, proxyServerHost, proxyServerPort, image, serverCount, kubeletClientUser } = args;
+        const { certificates, proxyServerHost, proxyServerPort, image, serverCount } = args;
         const mode = args.mode ?? defaults.agentMode;
         const replicas = args.replicas ?? defaults.agentReplicas;
         const keepaliveSeconds = args.keepaliveSeconds ?? defaults.tunnelKeepaliveSeconds;
@@ -67,14 +58,7 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
             );
         }
 
-        this.provider = new k8s.Provider(
-            name,
-            { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
-            // Children do not inherit a component's dependsOn; every agent object goes through
-            // this provider, so it is where "after the control plane" takes effect.
-            { parent: this, dependsOn: opts?.dependsOn },
-        );
-        const inCluster = { parent: this, provider: this.provider };
+        const inCluster = { parent: this, provider };
 
         const secret = new k8s.core.v1.Secret(`${name}-certificates`, agentSecret(certificates), inCluster);
         const serviceAccount = new k8s.core.v1.ServiceAccount(name, agentServiceAccount(), inCluster);
@@ -107,11 +91,6 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
         new k8s.policy.v1.PodDisruptionBudget(
             name,
             agentPodDisruptionBudget(mode === "daemonset" ? 2 : replicas),
-            inCluster,
-        );
-        new k8s.rbac.v1.ClusterRoleBinding(
-            `${name}-kubelet-api`,
-            kubeletApiClusterRoleBinding(kubeletClientUser),
             inCluster,
         );
 

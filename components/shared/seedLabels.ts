@@ -1,4 +1,4 @@
-import type { ControlPlaneLayout } from "./types";
+import type { ControlPlaneLayout } from "./seedObjects";
 
 /** The control-plane applications, by their `app.kubernetes.io/name`. */
 export type AppName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "konnectivity-server";

@@ -1,0 +1,56 @@
+import { images, Settings } from "../../config";
+import { ListenerRequest, tcpMonitor } from "../../endpoint/endpointPlan";
+import { issuedCertificate } from "../../pki";
+import type { Tunnel, UserClusterOptions, UserClusterTunnelArgs } from "../types";
+import { KonnectivityAgents } from "./agents";
+import { konnectivityCertificates, konnectivityPki } from "./pki";
+import { konnectivitySeed } from "./server";
+
+/** The agent port: agents dial it with mTLS, each until it holds a tunnel to every server. */
+function konnectivityListener(settings: Settings): ListenerRequest {
+    return {
+        key: "konnectivity",
+        port: settings.tunnel.port,
+        nodePort: settings.seed.nodePorts.tunnel,
+        allowedCidrs: settings.tunnel.extraAllowedCidrs,
+        workerRouter: true,
+        // TCP on the agent port: the server's /readyz fails until an agent connects through this pool.
+        monitor: tcpMonitor,
+        keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+    };
+}
+
+function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: UserClusterOptions): KonnectivityAgents {
+    const { settings, pki } = args;
+    const agent = issuedCertificate(pki, konnectivityCertificates.agent);
+    return new KonnectivityAgents(
+        name,
+        {
+            provider: opts.provider,
+            // The agents verify the server against the CA that signed its --cluster-cert.
+            certificates: { caCertPem: pki.authority.certPem, certPem: agent.certPem, keyPem: agent.keyPem },
+            proxyServerHost: args.tunnelAddress,
+            proxyServerPort: settings.tunnel.port,
+            image: images(settings.versions)["konnectivity-agent"],
+            mode: settings.tunnel.agentMode,
+            replicas: settings.tunnel.agentReplicas,
+            serverCount: settings.controlPlane.apiserverReplicas,
+            keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+        },
+        { parent: opts.parent, dependsOn: opts.dependsOn },
+    );
+}
+
+/**
+ * Konnectivity: a server sidecar in every apiserver pod (the egress selector sends the `cluster`
+ * egress to it over a unix socket), agents in the user cluster that dial out to every server
+ * through the load balancer's agent port with mTLS. Every pod meets `restricted`.
+ */
+export const konnectivity: Tunnel = {
+    mode: "konnectivity",
+    podSecurity: "restricted",
+    pki: konnectivityPki,
+    listener: konnectivityListener,
+    seed: ({ layout, settings, pki }) => konnectivitySeed(layout, settings, pki),
+    userCluster: konnectivityAgents,
+};

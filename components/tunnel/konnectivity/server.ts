@@ -1,0 +1,139 @@
+import { images, konnectivityAdminPort, konnectivityHealthPort } from "../../config";
+import type { Settings } from "../../config";
+import { issuedCertificate, IssuedAuthority } from "../../pki";
+import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../../shared/mounts";
+import { objectMeta, selectorLabels } from "../../shared/seedLabels";
+import { containerSecurityContext } from "../../shared/seedSecurity";
+import { ConfigMapSpec, ControlPlaneLayout, SecretSpec, ServiceArgs } from "../../shared/seedObjects";
+import type { SeedTunnel } from "../types";
+import { egressSelectorDataKey, egressSelectorYaml, konnectivityEgressSelector } from "./egressSelector";
+import { konnectivityCertificates } from "./pki";
+import { konnectivityServerFlags, ProxyStrategy } from "./serverFlags";
+
+export const konnectivityServerContainerName = "konnectivity-server";
+export { konnectivityAdminPort, konnectivityHealthPort };
+
+const socketDir = { volume: "konnectivity-uds", path: "/etc/kubernetes/konnectivity-server" };
+/** The socket both containers share; the egress selector's udsName. */
+export const konnectivityUdsName = `${socketDir.path}/konnectivity-server.socket`;
+
+export const konnectivityMounts = {
+    egressSelector: {
+        volume: "egress-selector",
+        source: "egress-selector-configuration",
+        path: "/etc/kubernetes/egress-selector",
+    },
+    serverTls: {
+        volume: "konnectivity-server-tls",
+        source: "konnectivity-server-tls",
+        path: "/etc/kubernetes/konnectivity-pki",
+    },
+} as const satisfies Record<string, Mount>;
+
+/** With konnectivity the agent on the worker side resolves the node addresses. */
+export const konnectivityAddressTypes = ["InternalIP", "ExternalIP"];
+
+/**
+ * Konnectivity in the seed: a konnectivity-server sidecar per apiserver replica on a unix socket
+ * shared with kube-apiserver, whose egress selector sends the `cluster` egress there; agents in
+ * the user cluster dial the server's agent port through the load balancer and a NodePort.
+ */
+export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings, pki: IssuedAuthority): SeedTunnel {
+    const { tunnel } = settings;
+    const apiserverReplicas = settings.controlPlane.apiserverReplicas;
+    const tls = konnectivityMounts.serverTls;
+    const egress = konnectivityMounts.egressSelector;
+    const server = issuedCertificate(pki, konnectivityCertificates.server);
+    // destHost routes to the agent on the destination node, which only DaemonSet agents are;
+    // `default` (any agent) stays as the fallback.
+    const proxyStrategies: ProxyStrategy[] = tunnel.agentMode === "daemonset" ? ["destHost", "default"] : ["default"];
+    const args = konnectivityServerFlags(
+        {
+            udsName: konnectivityUdsName,
+            agentPort: tunnel.port,
+            adminPort: konnectivityAdminPort,
+            healthPort: konnectivityHealthPort,
+            serverCount: apiserverReplicas,
+            serverId: "$(POD_NAME)",
+            keepaliveSeconds: tunnel.keepaliveSeconds,
+            clusterCertFile: file(tls, "tls.crt"),
+            clusterKeyFile: file(tls, "tls.key"),
+            clusterCaCertFile: file(tls, "ca.crt"),
+            proxyStrategies,
+        },
+        { apiserverReplicas, loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds },
+    );
+    const socketMount = { name: socketDir.volume, mountPath: socketDir.path };
+    const egressConfig: ConfigMapSpec = {
+        name: egress.source,
+        data: { [egressSelectorDataKey]: egressSelectorYaml(konnectivityEgressSelector(konnectivityUdsName)) },
+    };
+    const serverTls: SecretSpec = {
+        name: tls.source,
+        data: { "tls.crt": server.certPem, "tls.key": server.keyPem, "ca.crt": pki.authority.certPem },
+    };
+
+    return {
+        mode: "konnectivity",
+        apiserver: {
+            containers: [
+                {
+                    name: konnectivityServerContainerName,
+                    image: images(layout.versions)["konnectivity-server"],
+                    command: ["/proxy-server"],
+                    args,
+                    env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                    ports: [
+                        { name: "agent", containerPort: tunnel.port, protocol: "TCP" },
+                        { name: "health", containerPort: konnectivityHealthPort, protocol: "TCP" },
+                    ],
+                    // /healthz only: /readyz fails until an agent connects, which must not gate the pod.
+                    livenessProbe: {
+                        httpGet: { path: "/healthz", port: konnectivityHealthPort, scheme: "HTTP" },
+                        initialDelaySeconds: 10,
+                        periodSeconds: 10,
+                        timeoutSeconds: 5,
+                        failureThreshold: 3,
+                    },
+                    resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "1", memory: "256Mi" } },
+                    securityContext: containerSecurityContext,
+                    volumeMounts: [socketMount, volumeMount(tls)],
+                },
+            ],
+            volumes: [{ name: socketDir.volume, emptyDir: {} }, secretVolume(tls), configMapVolume(egress)],
+            volumeMounts: [socketMount, volumeMount(egress)],
+            flags: [`--egress-selector-config-file=${file(egress, egressSelectorDataKey)}`],
+            kubeletPreferredAddressTypes: konnectivityAddressTypes,
+            mounted: [serverTls, egressConfig],
+        },
+        objects: [
+            { kind: "Secret", app: "konnectivity-server", spec: serverTls },
+            { kind: "ConfigMap", app: "kube-apiserver", spec: egressConfig },
+            {
+                kind: "Service",
+                name: konnectivityServerContainerName,
+                args: agentService(layout, tunnel.port, settings.seed.nodePorts.tunnel),
+            },
+        ],
+    };
+}
+
+/** The NodePort the load balancer's tunnel listener forwards to: every server's agent port. */
+function agentService(layout: ControlPlaneLayout, agentPort: number, nodePort: number): ServiceArgs {
+    return {
+        metadata: objectMeta(layout, "konnectivity-server", konnectivityServerContainerName, "tunnel"),
+        spec: {
+            type: "NodePort",
+            selector: selectorLabels("kube-apiserver", layout.clusterName),
+            ports: [{ name: "agent", protocol: "TCP", port: agentPort, targetPort: "agent", nodePort }],
+            // Every dial of an agent must be free to land on any server, so that each agent
+            // eventually holds a tunnel to every server: no affinity. Cluster (not Local) lets
+            // kube-proxy on whichever seed node the load balancer picked spread the dials over
+            // all apiserver pods, wherever they run; the client address is the load balancer's
+            // anyway, so Local would preserve nothing and would leave nodes without a server
+            // failing the load balancer's health checks.
+            sessionAffinity: "None",
+            externalTrafficPolicy: "Cluster",
+        },
+    };
+}
