@@ -1,9 +1,10 @@
 import * as assert from "assert";
+import { problemsOf } from "./problems";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { ConfigError, ConfigProblem, ListenerKey, PlatformOutputs, Settings } from "../components";
+import { ConfigError, ListenerKey, PlatformOutputs, Settings } from "../components";
 import {
     allocateNodePorts,
     FleetClusterConfig,
@@ -44,16 +45,6 @@ function cluster(name: string, seed: string, changes: Partial<FleetClusterConfig
         },
         ...changes,
     };
-}
-
-function problemsOf(f: () => unknown): readonly ConfigProblem[] {
-    try {
-        f();
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    assert.fail("expected a ConfigError");
 }
 
 describe("fleets: many clusters in one program", () => {

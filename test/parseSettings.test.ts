@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { problemsOf } from "./problems";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
@@ -48,16 +49,6 @@ function plainObject(config: StackConfig, namespace = "gks-cluster"): Record<str
                 }
             }),
     );
-}
-
-function problemsOf(f: () => unknown): readonly ConfigProblem[] {
-    try {
-        f();
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    assert.fail("expected a ConfigError");
 }
 
 /** loadSettings on a stack config, in a namespace of the caller's choice. */
