@@ -185,7 +185,7 @@ describe("encryption at rest", () => {
             }
         });
 
-        it("stops a run that drops the encrypting key before any resource but the state read", async () => {
+        it("stops a run that drops the encrypting key before any resource but the reads of stacks", async () => {
             const run = await runProgram(devConfig({ encryptionKeys: ["key2"] }), {
                 lastOutputs: {
                     [runningStateOutput]: {
@@ -200,9 +200,10 @@ describe("encryption at rest", () => {
                 run.error.message,
                 /gks-cluster:encryptionKeys = \["key2"\]: the running apiservers encrypt with key1/,
             );
-            assert.deepStrictEqual(run.resources.map((r) => r.type).sort(), [
-                "pulumi:pulumi:Stack",
-                "pulumi:pulumi:StackReference",
+            assert.deepStrictEqual(run.resources.map((r) => `${r.type} ${r.name}`).sort(), [
+                "pulumi:pulumi:Stack gks-cluster-dev",
+                "pulumi:pulumi:StackReference dev-last-update",
+                "pulumi:pulumi:StackReference dev-platform",
             ]);
         });
     });

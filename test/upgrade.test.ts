@@ -59,7 +59,7 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
             ["a skip", "1.35", "1.37"],
             ["a downgrade", "1.37", "1.36"],
         ]) {
-            it(`refuses ${what} (${from} -> ${to}) before registering anything but the state read`, async () => {
+            it(`refuses ${what} (${from} -> ${to}) before registering anything but the reads of stacks`, async () => {
                 const run = await runProgram(devConfig({ kubernetesVersion: to }), { lastOutputs: running(from) });
                 assert.strictEqual(run.error?.name, "ConfigError");
                 // withRunningState's ConfigError: the key, both versions, and what is allowed.
@@ -67,9 +67,10 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
                     run.error.message,
                     new RegExp(`gks-cluster:kubernetesVersion = "${to}": the cluster runs ${from} .*allowed now: `),
                 );
-                assert.deepStrictEqual(run.resources.map((r) => r.type).sort(), [
-                    "pulumi:pulumi:Stack",
-                    "pulumi:pulumi:StackReference",
+                assert.deepStrictEqual(run.resources.map((r) => `${r.type} ${r.name}`).sort(), [
+                    "pulumi:pulumi:Stack gks-cluster-dev",
+                    "pulumi:pulumi:StackReference dev-last-update",
+                    "pulumi:pulumi:StackReference dev-platform",
                 ]);
             });
         }
