@@ -109,6 +109,7 @@ export class Cluster extends pulumi.ComponentResource {
                 publicAddress,
                 tunnel: tunnel.pki({
                     clusterName: settings.clusterName,
+                    serverCounting: settings.tunnel.serverCounting,
                     seedNamespace: seed.namespace,
                     tunnelAddress,
                     ...settings.pki,
@@ -128,6 +129,8 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
+        // Random values live in state only: the control plane's encryption keys, the join tokens.
+        const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
         const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
         this.controlPlane = new ControlPlane(
             name,
@@ -142,7 +145,7 @@ export class Cluster extends pulumi.ComponentResource {
                 podSecurity: tunnel.podSecurity,
                 pki: controlPlanePki(this.pki),
             },
-            { parent: this, provider: this.seedProvider },
+            { parent: this, providers: [this.seedProvider, randomProvider] },
         );
 
         const admin = this.pki.certificates.admin;
@@ -171,16 +174,13 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.tunnel = tunnel.userCluster(
             `${name}-user-cluster`,
-            { settings, pki: this.pki.tunnel, tunnelAddress },
+            { settings, pki: this.pki.tunnel, tunnelAddress, apiAddress: publicAddress },
             { parent: this, provider: this.userClusterProvider },
         );
 
         // Nodes: through the user-cluster provider, which exists only after the control plane.
         // Join tokens come from random strings and rotate with time resources, each with its provider.
-        const tokenProviders = [
-            new random.Provider(`${name}-random`, {}, { parent: this }),
-            new time.Provider(`${name}-time`, {}, { parent: this }),
-        ];
+        const tokenProviders = [randomProvider, new time.Provider(`${name}-time`, {}, { parent: this })];
         const userCluster = { parent: this, providers: [this.userClusterProvider, ...tokenProviders] };
         const caCertPem = this.pki.authorities.cluster.certPem;
         this.nodeJoin = new NodeJoin(
