@@ -127,7 +127,95 @@ export const invalid: [string, Record<string, unknown>, string][] = [
     ["a certificate outliving its CA", { certValidityHours: 100000 }, "gks-cluster:certValidityHours"],
     ["renewal as long as validity", { certEarlyRenewalHours: 8760 }, "gks-cluster:certEarlyRenewalHours"],
     ["an etcd size that is no quantity", { etcdStorageSize: "10GB" }, "gks-cluster:etcdStorageSize"],
+    ["an etcd volume too small for a backend quota", { etcdStorageSize: "1Gi" }, "gks-cluster:etcdStorageSize"],
+    [
+        "required etcd anti-affinity with fewer seed nodes than members",
+        { etcdReplicas: 5, etcdAntiAffinity: "required" },
+        "gks-cluster:etcdAntiAffinity",
+    ],
+    ["an unknown anti-affinity", { etcdAntiAffinity: "strict" }, "gks-cluster:etcdAntiAffinity"],
+    ["no encryption key", { encryptionKeys: [] }, "gks-cluster:encryptionKeys"],
+    ["an encryption key named twice", { encryptionKeys: ["key1", "key1"] }, "gks-cluster:encryptionKeys"],
+    ["an encryption key name with capitals", { encryptionKeys: ["Key1"] }, "gks-cluster:encryptionKeys[0]"],
+    [
+        "a priority class name Kubernetes rejects",
+        { controlPlanePriorityClass: "Critical" },
+        "gks-cluster:controlPlanePriorityClass",
+    ],
     ["a misspelled key", { agentReplica: 3 }, "gks-cluster:agentReplica"],
+    ["a join token that never lasts an hour", { joinTokenHours: 0 }, "gks-cluster:joinTokenHours"],
+    ["a join token longer than a week", { joinTokenHours: 169 }, "gks-cluster:joinTokenHours"],
+    [
+        "worker pools that are no list",
+        { workerPools: { name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" } },
+        "gks-cluster:workerPools",
+    ],
+    [
+        "two pools of one name",
+        {
+            workerPools: [
+                { name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" },
+                { name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" },
+            ],
+        },
+        "gks-cluster:workerPools[1].name",
+    ],
+    [
+        "a pool name that is no DNS label",
+        { workerPools: [{ ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" }, name: "Small" }] },
+        "gks-cluster:workerPools[0].name",
+    ],
+    [
+        "a pool name that makes node names longer than 63 characters",
+        {
+            clusterName: "c".repeat(50),
+            workerPools: [
+                { ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" }, name: "p".repeat(12) },
+            ],
+        },
+        "gks-cluster:workerPools[0].name",
+    ],
+    [
+        "a pool of 101 nodes",
+        { workerPools: [{ ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" }, size: 101 }] },
+        "gks-cluster:workerPools[0].size",
+    ],
+    [
+        "a pool without an image",
+        { workerPools: [{ ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" }, image: "" }] },
+        "gks-cluster:workerPools[0].image",
+    ],
+    [
+        "a boot volume too small",
+        {
+            workerPools: [
+                { ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" }, bootVolumeSizeGb: 5 },
+            ],
+        },
+        "gks-cluster:workerPools[0].bootVolumeSizeGb",
+    ],
+    [
+        "a misspelled pool key",
+        {
+            workerPools: [
+                { ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" }, flavour: "m1.large" },
+            ],
+        },
+        "gks-cluster:workerPools[0].flavour",
+    ],
+    [
+        "a pool newer than the control plane",
+        {
+            kubernetesVersion: "1.36",
+            workerPools: [
+                {
+                    ...{ name: "small", size: 2, flavor: "m1.medium", image: "ubuntu-24.04" },
+                    kubernetesVersion: "1.37",
+                },
+            ],
+        },
+        "gks-cluster:workerPools[0].kubernetesVersion",
+    ],
     [
         "a misspelled key inside an object",
         { seed: { nodeAdresses: seed.nodeAddresses, securityGroupId: seed.securityGroupId } },

@@ -1,14 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import * as time from "@pulumiverse/time";
 import { requireValidated, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
 import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
-import { Tenant, WorkerSecurityGroup } from "../tenant";
+import { providerArgs, Tenant, WorkerSecurityGroup } from "../tenant";
 import { kubeletApiClusterRoleBinding, tunnelFor, UserClusterTunnel } from "../tunnel";
+import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
     /** Validated settings: `loadSettings()` (stack config) or `parseSettings({...})` (a plain object). */
@@ -34,6 +38,10 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly userClusterProvider: k8s.Provider;
     /** The tunnel mode's user-cluster half (konnectivity agents). */
     public readonly tunnel: UserClusterTunnel;
+    /** The join path for any node: token, cluster-info, join RBAC, serving-certificate approval. */
+    public readonly nodeJoin: NodeJoin;
+    public readonly addons: ClusterAddons;
+    public readonly workerPools: WorkerPool[];
     /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
     public readonly runningState: pulumi.Output<RunningState>;
 
@@ -57,10 +65,21 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.workerSecurityGroup = new WorkerSecurityGroup(
             `${name}-workers`,
-            { sshAllowedCidrs: settings.access.sshAllowedCidrs },
+            { sshAllowedCidrs: settings.access.sshAllowedCidrs, cniTraffic: ciliumNodeTraffic },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
         );
 
+        // Neutron lets the group's own project (or an admin) change it: when the seed nodes' group
+        // belongs to another project than the control-plane tenant's, its rules need a provider
+        // scoped to that project.
+        const seedSecurityGroupProvider =
+            seed.securityGroupProjectId === undefined
+                ? undefined
+                : new openstack.Provider(
+                      `${name}-seed-security-group`,
+                      providerArgs(tenants.controlPlane.credentials, seed.securityGroupProjectId),
+                      { parent: this },
+                  );
         this.apiEndpoint = new ApiEndpoint(
             `${name}-api`,
             {
@@ -75,6 +94,7 @@ export class Cluster extends pulumi.ComponentResource {
                 externalNetwork,
                 workerRouterAddress: this.workerTenant.routerExternalAddress,
                 seedSecurityGroupId: settings.seed.securityGroupId,
+                seedSecurityGroupProvider,
             },
             { parent: this, provider: this.controlPlaneTenant.provider },
         );
@@ -89,6 +109,7 @@ export class Cluster extends pulumi.ComponentResource {
                 publicAddress,
                 tunnel: tunnel.pki({
                     clusterName: settings.clusterName,
+                    serverCounting: settings.tunnel.serverCounting,
                     seedNamespace: seed.namespace,
                     tunnelAddress,
                     ...settings.pki,
@@ -108,6 +129,8 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
+        // Random values live in state only: the control plane's encryption keys, the join tokens.
+        const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
         const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
         this.controlPlane = new ControlPlane(
             name,
@@ -122,7 +145,7 @@ export class Cluster extends pulumi.ComponentResource {
                 podSecurity: tunnel.podSecurity,
                 pki: controlPlanePki(this.pki),
             },
-            { parent: this, provider: this.seedProvider },
+            { parent: this, providers: [this.seedProvider, randomProvider] },
         );
 
         const admin = this.pki.certificates.admin;
@@ -151,14 +174,68 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.tunnel = tunnel.userCluster(
             `${name}-user-cluster`,
-            { settings, pki: this.pki.tunnel, tunnelAddress },
+            { settings, pki: this.pki.tunnel, tunnelAddress, apiAddress: publicAddress },
             { parent: this, provider: this.userClusterProvider },
+        );
+
+        // Nodes: through the user-cluster provider, which exists only after the control plane.
+        // Join tokens come from random strings and rotate with time resources, each with its provider.
+        const tokenProviders = [randomProvider, new time.Provider(`${name}-time`, {}, { parent: this })];
+        const userCluster = { parent: this, providers: [this.userClusterProvider, ...tokenProviders] };
+        const caCertPem = this.pki.authorities.cluster.certPem;
+        this.nodeJoin = new NodeJoin(
+            `${name}-join`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                caCertPem,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                clusterDomain: networking.clusterDomain,
+                workerCidr: tenants.worker.network.cidr,
+                joinTokenHours: settings.nodes.joinTokenHours,
+            },
+            userCluster,
+        );
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                podCidr: networking.podCidr,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+            },
+            userCluster,
+        );
+        this.workerPools = settings.nodes.pools.map(
+            (pool) =>
+                new WorkerPool(
+                    `${name}-${pool.name}`,
+                    {
+                        clusterName: settings.clusterName,
+                        pool,
+                        publicAddress,
+                        caCertPem,
+                        networkId: this.workerTenant.networkId,
+                        subnetId: this.workerTenant.subnetId,
+                        securityGroupId: this.workerSecurityGroup.securityGroupId,
+                        joinTokenHours: settings.nodes.joinTokenHours,
+                        userCluster: this.userClusterProvider,
+                        joinReady: [this.nodeJoin],
+                    },
+                    { parent: this, providers: [this.workerTenant.provider, ...tokenProviders] },
+                ),
         );
 
         this.runningState = this.controlPlane.runningState;
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             tunnels: this.tunnel.tunnels,
+            joinCommand: this.nodeJoin.joinCommand,
+            workerUserData: this.nodeJoin.userData,
             runningState: this.runningState,
         });
     }

@@ -15,8 +15,15 @@ export interface ClusterConfig {
     readonly etcdReplicas?: number;
     readonly etcdStorageSize?: string;
     readonly etcdStorageClass?: string;
+    /** auto (default), required or preferred. */
+    readonly etcdAntiAffinity?: string;
+    /** Names of the keys that encrypt Secrets at rest, the encrypting one first. */
+    readonly encryptionKeys?: readonly string[];
+    readonly controlPlanePriorityClass?: string;
     readonly agentReplicas?: number;
     readonly agentMode?: string;
+    /** leases (default) or static. */
+    readonly tunnelServerCounting?: string;
     readonly tunnelPort?: number;
     readonly tunnelKeepaliveSeconds?: number;
     readonly lbProvider?: string;
@@ -34,6 +41,8 @@ export interface ClusterConfig {
     readonly caValidityHours?: number;
     readonly certValidityHours?: number;
     readonly certEarlyRenewalHours?: number;
+    readonly joinTokenHours?: number;
+    readonly workerPools?: readonly WorkerPoolConfig[];
     readonly controlPlaneTenant: TenantConfig;
     readonly workerTenant: TenantConfig;
     readonly seed: SeedConfig;
@@ -71,6 +80,17 @@ export interface TenantConfig {
         readonly projectName?: string;
         readonly projectDomainName?: string;
     };
+}
+
+export interface WorkerPoolConfig {
+    readonly name: string;
+    readonly size: number;
+    readonly flavor: string;
+    readonly image: string;
+    readonly bootVolumeSizeGb?: number;
+    readonly keyPair?: string;
+    /** A minor not newer than the cluster's; absent: the cluster's. */
+    readonly kubernetesVersion?: string;
 }
 
 export interface SeedConfig {

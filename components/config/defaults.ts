@@ -3,6 +3,8 @@
  * (a test keeps the two equal) and the README documents them.
  */
 export const defaults = {
+    /** No platform stack: the stack gives controlPlaneTenant.project/network and seed itself. */
+    platformStack: "",
     kubernetesVersion: "1.36",
     tunnelMode: "konnectivity",
     externalNetwork: "public",
@@ -10,8 +12,13 @@ export const defaults = {
     etcdReplicas: 3,
     etcdStorageSize: "10Gi",
     etcdStorageClass: "",
+    etcdAntiAffinity: "auto",
+    /** Secrets-encryption key names, the first encrypts: see README "Encryption at rest". */
+    encryptionKeys: ["key1"],
+    controlPlanePriorityClass: "system-cluster-critical",
     agentReplicas: 2,
     agentMode: "deployment",
+    tunnelServerCounting: "leases",
     tunnelPort: 8132,
     tunnelKeepaliveSeconds: 30,
     lbProvider: "amphora",
@@ -29,6 +36,10 @@ export const defaults = {
     caValidityHours: 87600,
     certValidityHours: 8760,
     certEarlyRenewalHours: 720,
+    /** kubeadm's default bootstrap-token TTL (DefaultTokenDuration, 24 h). */
+    joinTokenHours: 24,
+    workerPools: [] as never[],
+    workerBootVolumeSizeGb: 20,
     /** Roles the deployer gets in a project this stack creates. */
     projectRoles: ["member", "load-balancer_member"],
     projectDomainId: "default",

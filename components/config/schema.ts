@@ -9,6 +9,7 @@ import {
     nodePodCidrMaskSize,
     openvpnPort,
 } from "./ports";
+import { minimumEtcdStorage, storageBytes } from "./quantity";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -60,7 +61,7 @@ export function isUnresolved(value: unknown): value is Unresolved<unknown> {
  * A value that is checked by `schema` when it is known now, and passed through unchecked when
  * it is an Output or a Promise (an id from another resource or stack).
  */
-const orUnresolved = <T>(schema: z.ZodType<T>) =>
+export const unresolvedOr = <T>(schema: z.ZodType<T>) =>
     z.unknown().transform((value, ctx): T | Unresolved<T> => {
         if (isUnresolved(value)) return value as Unresolved<T>;
         const parsed = schema.safeParse(value);
@@ -83,7 +84,7 @@ const wholeNumber = (min: number, max: number, what = "a whole number") =>
 const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
     z.enum(values, { error: `allowed: ${values.join(", ")}` });
 
-const dnsLabel = z
+export const dnsLabel = z
     .string({ error: "must be a string" })
     .max(55, "at most 55 characters (the seed namespace is cluster-<name>, a 63-character DNS label)")
     .regex(
@@ -91,7 +92,7 @@ const dnsLabel = z
         "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
     );
 
-const cidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
+const anyCidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
     if (!parseCidr(v) || !v.includes("/")) {
         ctx.addIssue({ code: "custom", message: "must be a CIDR such as 10.0.0.0/24" });
     } else if (hasHostBits(v)) {
@@ -102,18 +103,20 @@ const cidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefi
     }
 });
 
-const ipv4Cidr = cidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
+/** An IPv4 network address in CIDR notation. */
+export const cidr = anyCidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
 
-const ipv4 = z
+export const ipv4 = z
     .string({ error: "must be an IPv4 address" })
     .refine(isIPv4Address, "must be an IPv4 address such as 10.0.0.11");
 
 const unique = (list: readonly string[]) => new Set(list).size === list.length;
-const cidrList = z.array(cidr, { error: "must be a list of CIDRs" }).refine(unique, "lists a CIDR twice");
+const ipv4Cidr = cidr;
+const cidrList = z.array(anyCidr, { error: "must be a list of CIDRs" }).refine(unique, "lists a CIDR twice");
 // Octavia admits only the VIP's IP family on a listener, and the VIP is IPv4.
 const ipv4CidrList = z.array(ipv4Cidr, { error: "must be a list of IPv4 CIDRs" }).refine(unique, "lists a CIDR twice");
 
-const nonEmpty = (what: string) =>
+export const nonEmpty = (what: string) =>
     z
         .string({ error: `must be ${what}` })
         .trim()
@@ -122,7 +125,7 @@ const nonEmpty = (what: string) =>
 const nodePort = wholeNumber(30000, 32767, "a NodePort");
 
 const project = strictObject(["project"], {
-    id: orUnresolved(nonEmpty("a project id")).optional(),
+    id: unresolvedOr(nonEmpty("a project id")).optional(),
     name: nonEmpty("a project name").optional(),
     domainId: nonEmpty("a domain id").optional(),
     description: z.string().optional(),
@@ -149,9 +152,9 @@ const project = strictObject(["project"], {
 
 const network = strictObject(["network"], {
     cidr: ipv4Cidr,
-    networkId: orUnresolved(nonEmpty("a network id")).optional(),
-    subnetId: orUnresolved(nonEmpty("a subnet id")).optional(),
-    routerId: orUnresolved(nonEmpty("a router id")).optional(),
+    networkId: unresolvedOr(nonEmpty("a network id")).optional(),
+    subnetId: unresolvedOr(nonEmpty("a subnet id")).optional(),
+    routerId: unresolvedOr(nonEmpty("a router id")).optional(),
 }).superRefine((n, ctx) => {
     const ids = [n.networkId, n.subnetId, n.routerId].filter((v) => v !== undefined).length;
     if (ids !== 0 && ids !== 3) {
@@ -211,8 +214,32 @@ export const seedNodeAddresses = z
         }),
     );
 
-export const securityGroupId = orUnresolved(nonEmpty("the id of the seed nodes' security group"));
-export const projectId = orUnresolved(nonEmpty("a project id"));
+export const securityGroupId = unresolvedOr(nonEmpty("the id of the seed nodes' security group"));
+export const projectId = unresolvedOr(nonEmpty("a project id"));
+
+/**
+ * A worker pool. Its nodes are named `<clusterName>-<name>-<index>`, a DNS label of at most 63
+ * characters (the kubelet's node name), so the pool name leaves room for the cluster name.
+ */
+const workerPool = strictObject(
+    ["workerPools"],
+    {
+        name: z
+            .string({ error: "must be a string" })
+            .max(20, "at most 20 characters (node names are <clusterName>-<pool>-<index>)")
+            .regex(
+                /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+                "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
+            ),
+        size: wholeNumber(0, 100, "a number of nodes"),
+        flavor: nonEmpty("a Nova flavor name"),
+        image: nonEmpty("the name of a Glance image (Ubuntu 22.04 or newer)"),
+        bootVolumeSizeGb: wholeNumber(10, 2000, "a size in GB").default(defaults.workerBootVolumeSizeGb),
+        keyPair: nonEmpty("the name of a Nova key pair").optional(),
+        kubernetesVersion: oneOf(supportedKubernetesVersions as [string, ...string[]]).optional(),
+    },
+    "must be an object with name, size, flavor and image",
+);
 
 const seed = strictObject(["seed"], {
     nodeAddresses: seedNodeAddresses.min(
@@ -240,6 +267,10 @@ export const clusterConfigShape = {
     etcdStorageSize: z
         .string()
         .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, "must be a Kubernetes quantity such as 10Gi")
+        .refine(
+            (v) => (storageBytes(v) ?? 0) >= storageBytes(minimumEtcdStorage)!,
+            `must be at least ${minimumEtcdStorage}: etcd's backend quota is sized to the volume (see etcdStorageSize in README)`,
+        )
         .default(defaults.etcdStorageSize),
     etcdStorageClass: z
         .string()
@@ -248,8 +279,33 @@ export const clusterConfigShape = {
             "must be empty (the seed's default class) or a StorageClass name: lower-case letters, digits, '-' and '.'",
         )
         .default(defaults.etcdStorageClass),
+    etcdAntiAffinity: oneOf(["auto", "required", "preferred"]).default(defaults.etcdAntiAffinity),
+    encryptionKeys: z
+        .array(
+            z
+                .string({ error: "must be a key name" })
+                .regex(
+                    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+                    "must be a key name: lower-case letters, digits and '-', at most 63 characters",
+                )
+                .max(63, "at most 63 characters"),
+            { error: "must be a list of key names, the encrypting key first" },
+        )
+        .min(1, "must name at least one key: the first encrypts Secrets")
+        .max(5, "at most 5 keys (one encrypting, the rest only decrypting during a rotation)")
+        .refine(unique, "names a key twice")
+        .default([...defaults.encryptionKeys]),
+    controlPlanePriorityClass: z
+        .string()
+        .max(253, "at most 253 characters")
+        .regex(
+            /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+            "must be a PriorityClass name: lower-case letters, digits, '-' and '.'",
+        )
+        .default(defaults.controlPlanePriorityClass),
     agentReplicas: wholeNumber(1, 20).default(defaults.agentReplicas),
     agentMode: oneOf(["deployment", "daemonset"]).default(defaults.agentMode),
+    tunnelServerCounting: oneOf(["leases", "static"]).default(defaults.tunnelServerCounting),
     tunnelPort: wholeNumber(1024, 49151, "a port").default(defaults.tunnelPort),
     tunnelKeepaliveSeconds: wholeNumber(30, 3600, "a number of seconds").default(defaults.tunnelKeepaliveSeconds),
     lbProvider: oneOf(["amphora", "ovn"]).default(defaults.lbProvider),
@@ -294,6 +350,8 @@ export const clusterConfigShape = {
     caValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.caValidityHours),
     certValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.certValidityHours),
     certEarlyRenewalHours: wholeNumber(0, 876000, "a number of hours").default(defaults.certEarlyRenewalHours),
+    joinTokenHours: wholeNumber(1, 168, "a number of hours").default(defaults.joinTokenHours),
+    workerPools: z.array(workerPool, { error: "must be a list of worker pools" }).default([...defaults.workerPools]),
     controlPlaneTenant: tenantSchema,
     workerTenant: tenantSchema,
     seed,
@@ -308,12 +366,23 @@ export const structuredKeys: ReadonlySet<string> = new Set([
     "apiAllowedCidrs",
     "sshAllowedCidrs",
     "tunnelAllowedCidrs",
+    "encryptionKeys",
+    "workerPools",
 ]);
 
 /** A cluster's raw configuration (without its secrets), objects parsed from JSON, and checked across keys. */
 export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, ctx) => {
     const problem = (path: (string | number)[], message: string, input: unknown) =>
         ctx.addIssue({ code: "custom", path, message, input });
+
+    const seedNodes = c.seed.nodeAddresses.length;
+    if (c.etcdAntiAffinity === "required" && seedNodes < c.etcdReplicas) {
+        problem(
+            ["etcdAntiAffinity"],
+            `needs at least as many seed nodes as etcd members: etcdReplicas is ${c.etcdReplicas}, seed.nodeAddresses lists ${seedNodes}; use auto or preferred (members may then share a node)`,
+            c.etcdAntiAffinity,
+        );
+    }
 
     if (c.tunnelMode === "openvpn") {
         problem(
@@ -414,6 +483,30 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
             c.certValidityHours,
         );
     }
+
+    c.workerPools.forEach((pool, i) => {
+        if (c.workerPools.findIndex((p) => p.name === pool.name) !== i) {
+            problem(["workerPools", i, "name"], "names a pool twice; pool names must be unique", pool.name);
+        }
+        if (`${c.clusterName}-${pool.name}-${Math.max(pool.size - 1, 0)}`.length > 63) {
+            problem(
+                ["workerPools", i, "name"],
+                `makes node names longer than 63 characters with clusterName ${c.clusterName}; shorten either`,
+                pool.name,
+            );
+        }
+        const version = pool.kubernetesVersion;
+        if (
+            version !== undefined &&
+            supportedKubernetesVersions.indexOf(version) > supportedKubernetesVersions.indexOf(c.kubernetesVersion)
+        ) {
+            problem(
+                ["workerPools", i, "kubernetesVersion"],
+                `is newer than kubernetesVersion (${c.kubernetesVersion}): a kubelet must not be newer than its apiserver`,
+                version,
+            );
+        }
+    });
 
     for (const key of ["controlPlaneTenant", "workerTenant"] as const) {
         const t = c[key];

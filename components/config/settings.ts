@@ -4,8 +4,12 @@ import { VersionPins } from "./versions";
 
 /** The tunnel that carries control-plane -> worker traffic. */
 export type TunnelMode = "konnectivity" | "openvpn";
+/** How konnectivity agents learn the server count: from the servers' leases, or the servers' static count. */
+export type ServerCounting = "leases" | "static";
 /** How the konnectivity agents run in the user cluster. */
 export type AgentMode = "deployment" | "daemonset";
+/** How etcd members spread over the seed's nodes: at most one per node, or one per node if possible. */
+export type AntiAffinity = "required" | "preferred";
 /** The Octavia provider driver; only `amphora` enforces listener allowlists. */
 export type LoadBalancerProvider = "amphora" | "ovn";
 
@@ -61,6 +65,20 @@ export interface TenantSettings {
     readonly credentials: Credentials;
 }
 
+/** A pool of worker VMs the stack creates in the worker tenant. */
+export interface WorkerPoolSettings {
+    readonly name: string;
+    readonly size: number;
+    readonly flavor: string;
+    /** A Glance image name, looked up (the most recent image of that name). */
+    readonly image: string;
+    readonly bootVolumeSizeGb: number;
+    /** A Nova key pair for SSH, if any. */
+    readonly keyPair?: string;
+    /** The versions its kubelets run: the cluster's unless the pool pins an older minor. */
+    readonly versions: VersionPins;
+}
+
 export interface NodePorts {
     readonly apiserver: number;
     readonly tunnel: number;
@@ -104,6 +122,12 @@ export interface Settings {
         readonly etcdStorageSize: string;
         /** Empty: the seed's default StorageClass. */
         readonly etcdStorageClass: string;
+        /** Resolved from the config's `auto`: required when the seed has a node per member. */
+        readonly etcdAntiAffinity: AntiAffinity;
+        /** Names of the keys that encrypt Secrets at rest; the first encrypts, all decrypt. */
+        readonly encryptionKeys: readonly string[];
+        /** The PriorityClass of every control-plane pod in the seed. */
+        readonly priorityClassName: string;
     };
     readonly tunnel: {
         readonly mode: TunnelMode;
@@ -112,6 +136,8 @@ export interface Settings {
         readonly keepaliveSeconds: number;
         readonly agentReplicas: number;
         readonly agentMode: AgentMode;
+        /** How the agents count the servers (konnectivity). */
+        readonly serverCounting: ServerCounting;
         /** Sources besides the worker router's SNAT address that may reach the tunnel listener. */
         readonly extraAllowedCidrs: readonly string[];
     };
@@ -125,6 +151,11 @@ export interface Settings {
         readonly caValidityHours: number;
         readonly certValidityHours: number;
         readonly earlyRenewalHours: number;
+    };
+    readonly nodes: {
+        /** Lifetime of the join token (and of a pool node's own token), in hours. */
+        readonly joinTokenHours: number;
+        readonly pools: readonly WorkerPoolSettings[];
     };
     /** What the cluster runs now, from the stack's last outputs; absent for a new cluster. */
     readonly running?: RunningState;

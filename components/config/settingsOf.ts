@@ -13,7 +13,7 @@ export interface SettingsSecrets {
 
 type RawTenant = RawClusterConfig["workerTenant"];
 
-function credentialsOf(raw: RawTenant["credentials"], secret: pulumi.Output<string> | undefined): Credentials {
+export function credentialsOf(raw: RawTenant["credentials"], secret: pulumi.Output<string> | undefined): Credentials {
     if (raw.cloud !== undefined) {
         return { kind: "cloud", cloud: raw.cloud, region: raw.region, password: secret };
     }
@@ -38,10 +38,10 @@ function credentialsOf(raw: RawTenant["credentials"], secret: pulumi.Output<stri
     };
 }
 
-function tenantOf(
+/** A validated tenant as settings; `description` describes a project this run creates. */
+export function tenantOf(
     raw: RawTenant,
-    clusterName: string,
-    role: string,
+    description: string,
     secret: pulumi.Output<string> | undefined,
 ): TenantSettings {
     const { project, network } = raw;
@@ -53,7 +53,7 @@ function tenantOf(
                       kind: "create",
                       name: project.name!,
                       domainId: project.domainId ?? defaults.projectDomainId,
-                      description: project.description ?? `gks cluster ${clusterName}: ${role}`,
+                      description: project.description ?? description,
                       roles: project.roles ?? [...defaults.projectRoles],
                   },
         network:
@@ -79,11 +79,10 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
         tenants: {
             controlPlane: tenantOf(
                 c.controlPlaneTenant,
-                c.clusterName,
-                "control plane",
+                `gks cluster ${c.clusterName}: control plane`,
                 secrets.controlPlaneCredentialSecret,
             ),
-            worker: tenantOf(c.workerTenant, c.clusterName, "workers", secrets.workerCredentialSecret),
+            worker: tenantOf(c.workerTenant, `gks cluster ${c.clusterName}: workers`, secrets.workerCredentialSecret),
         },
         networking: {
             podCidr: c.podCidr,
@@ -106,6 +105,14 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             etcdReplicas: c.etcdReplicas,
             etcdStorageSize: c.etcdStorageSize,
             etcdStorageClass: c.etcdStorageClass,
+            etcdAntiAffinity:
+                c.etcdAntiAffinity === "auto"
+                    ? c.seed.nodeAddresses.length >= c.etcdReplicas
+                        ? "required"
+                        : "preferred"
+                    : c.etcdAntiAffinity,
+            encryptionKeys: c.encryptionKeys,
+            priorityClassName: c.controlPlanePriorityClass,
         },
         tunnel: {
             mode: c.tunnelMode,
@@ -113,6 +120,7 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             keepaliveSeconds: c.tunnelKeepaliveSeconds,
             agentReplicas: c.agentReplicas,
             agentMode: c.agentMode,
+            serverCounting: c.tunnelServerCounting,
             extraAllowedCidrs: c.tunnelAllowedCidrs,
         },
         loadBalancer: {
@@ -125,6 +133,13 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             caValidityHours: c.caValidityHours,
             certValidityHours: c.certValidityHours,
             earlyRenewalHours: c.certEarlyRenewalHours,
+        },
+        nodes: {
+            joinTokenHours: c.joinTokenHours,
+            pools: c.workerPools.map(({ kubernetesVersion, ...pool }) => ({
+                ...pool,
+                versions: versionPins(kubernetesVersion ?? c.kubernetesVersion),
+            })),
         },
     };
 }

@@ -1,13 +1,35 @@
-import { get, isUnknown } from "../lib/known";
+import { get, isUnknown, list } from "../lib/known";
 import { stackPolicy } from "../lib/policy";
 import { namespaceOf, objectName, Resource, types } from "../lib/resources";
-import { containersOf, isKonnectivityServer, isWorkload, podTemplate } from "../lib/workloads";
+import {
+    Container,
+    containersOf,
+    isKonnectivityServer,
+    isKubeApiserver,
+    isWorkload,
+    podTemplate,
+} from "../lib/workloads";
 
-/** The legacy tunnel's server: a Deployment named openvpn-server, or a container of that name. */
-function isOpenvpnServer(workload: Resource, containerNames: unknown[]): boolean {
+/** An OpenVPN process: its image's repository is named openvpn, or it runs the openvpn binary. */
+function runsOpenvpn(c: Container): boolean {
+    const image = c.spec.image;
+    const repository = typeof image === "string" ? (image.split("@")[0].split("/").at(-1) ?? "").split(":")[0] : "";
+    const command = list(c.spec.command);
+    const binary = isUnknown(command) ? undefined : command[0];
+    return repository.includes("openvpn") || (typeof binary === "string" && /(^|\/)openvpn$/.test(binary));
+}
+
+/**
+ * The legacy tunnel's server: an OpenVPN process in a pod of its own (the client runs as a
+ * sidecar of kube-apiserver), or what the program names it (a Deployment or container
+ * openvpn-server).
+ */
+function isOpenvpnServer(workload: Resource, containers: Container[]): boolean {
+    const names = containers.map((c) => get(c.spec, "name"));
     return (
         (workload.type === types.deployment && objectName(workload) === "openvpn-server") ||
-        containerNames.includes("openvpn-server")
+        names.includes("openvpn-server") ||
+        (containers.some(runsOpenvpn) && !containers.some(isKubeApiserver))
     );
 }
 
@@ -23,8 +45,7 @@ export const oneTunnelPerCluster = stackPolicy({
         for (const workload of resources.filter(isWorkload)) {
             const { containers, unknowns } = containersOf(podTemplate(workload));
             unknowns.forEach(report.unknown);
-            const names = containers.map((c) => get(c.spec, "name"));
-            const openvpn = isOpenvpnServer(workload, names);
+            const openvpn = isOpenvpnServer(workload, containers);
             const konnectivity = containers.some(isKonnectivityServer);
             if (!openvpn && !konnectivity) continue;
             const ns = namespaceOf(workload);

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { uuidFrom } from "./ids";
 import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
+import { randomMock } from "./providers/random";
+import { timeMock } from "./providers/time";
 import { tlsMock } from "./providers/tls";
 import { ProviderMock } from "./providers/types";
 
@@ -171,7 +173,7 @@ export class Recorder {
     private readonly providers: ProviderMock[];
 
     constructor(extra: ProviderMock[] = []) {
-        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock()];
+        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock(), randomMock(), timeMock()];
     }
 
     readonly mocks: pulumi.runtime.Mocks = {
@@ -205,11 +207,32 @@ export class Recorder {
             });
     }
 
+    /**
+     * A record whose `inputs` and `outputs` (secrets unwrapped) are made from the wire values when
+     * first read: most records are never read that way, and a fleet has thousands of them.
+     */
+    private push(record: Omit<RecordedResource, "inputs" | "outputs">): void {
+        let inputs: Record<string, unknown> | undefined;
+        let outputs: Record<string, unknown> | undefined;
+        this.resources.push(
+            Object.defineProperties(record, {
+                inputs: {
+                    enumerable: true,
+                    get: () => (inputs ??= unwrapSecrets(record.wireInputs) as Record<string, unknown>),
+                },
+                outputs: {
+                    enumerable: true,
+                    get: () => (outputs ??= unwrapSecrets(record.wireOutputs) as Record<string, unknown>),
+                },
+            }) as RecordedResource,
+        );
+    }
+
     private recordRead(req: WireReadRequest, response: WireReadResponse): void {
         const wireInputs = req.getProperties()?.toJavaScript() ?? {};
         const wireOutputs = response.getProperties()?.toJavaScript() ?? {};
         const parent = req.getParent();
-        this.resources.push({
+        this.push({
             urn: response.getUrn(),
             type: req.getType(),
             name: req.getName(),
@@ -217,8 +240,6 @@ export class Recorder {
             custom: true,
             parent,
             provider: providerUrnOf(req.getProvider()) ?? this.inheritedProvider(parent, req.getType()),
-            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
-            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
             wireInputs,
             wireOutputs,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
@@ -234,7 +255,7 @@ export class Recorder {
         const explicit = providerUrnOf(req.getProvider());
         const urn = response.getUrn();
         const wireOutputs = response.getObject()?.toJavaScript() ?? {};
-        this.resources.push({
+        this.push({
             urn,
             type: req.getType(),
             name: req.getName(),
@@ -242,8 +263,6 @@ export class Recorder {
             custom: req.getCustom(),
             parent,
             provider: req.getCustom() ? (explicit ?? this.inheritedProvider(parent, req.getType())) : undefined,
-            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
-            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
             wireInputs,
             wireOutputs,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),

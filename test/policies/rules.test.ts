@@ -67,6 +67,17 @@ describe("policies one by one", () => {
             ["no protocol from 0.0.0.0/0", { remoteIpPrefix: "0.0.0.0/0" }],
             ["no protocol and no remote at all", {}],
             ["protocol 6 with only a lower bound", { protocol: "6", portRangeMin: 10000, remoteIpPrefix: "0.0.0.0/0" }],
+            // The CNI's node ports are as private as the kubelet's.
+            [
+                "udp 8472 (VXLAN) from 0.0.0.0/0",
+                { protocol: "udp", portRangeMin: 8472, portRangeMax: 8472, remoteIpPrefix: "0.0.0.0/0" },
+            ],
+            ["udp everything from 0.0.0.0/0 (includes VXLAN)", { protocol: "udp", remoteIpPrefix: "0.0.0.0/0" }],
+            ["protocol 17 from ::/0", { protocol: "17", remoteIpPrefix: "::/0" }],
+            [
+                "tcp 4240 (CNI health) from 0.0.0.0/0",
+                { protocol: "tcp", portRangeMin: 4000, portRangeMax: 4300, remoteIpPrefix: "0.0.0.0/0" },
+            ],
         ];
         for (const [what, props] of flagged) {
             it(`flags ${what}`, () =>
@@ -85,7 +96,14 @@ describe("policies one by one", () => {
                 "tcp 22 from 0.0.0.0/0",
                 { protocol: "tcp", portRangeMin: 22, portRangeMax: 22, remoteIpPrefix: "0.0.0.0/0" },
             ],
-            ["udp everything from 0.0.0.0/0", { protocol: "udp", remoteIpPrefix: "0.0.0.0/0" }],
+            [
+                "udp 53 from 0.0.0.0/0",
+                { protocol: "udp", portRangeMin: 53, portRangeMax: 53, remoteIpPrefix: "0.0.0.0/0" },
+            ],
+            [
+                "udp 8472 from the group itself",
+                { protocol: "udp", portRangeMin: 8472, portRangeMax: 8472, remoteGroupId: "g" },
+            ],
             ["icmp from ::/0", { protocol: "icmp", remoteIpPrefix: "::/0" }],
         ];
         for (const [what, props] of fine) {
@@ -128,6 +146,20 @@ describe("policies one by one", () => {
                 assert.deepStrictEqual(violated(engine.analyzeStack([component, ...stack(ssh, props, parent)])), []);
             }
         });
+        it("finds a group without any marker by what uses it: an instance by name, a port by reference", () => {
+            const [group, rule] = stack(web, { name: "pool-b" });
+            const instance = res("openstack:compute/instance:Instance", { name: "node-1", securityGroups: ["pool-b"] });
+            assert.deepStrictEqual(violated(engine.analyzeStack([group, rule, instance])), [
+                "workers-no-internet-ingress",
+            ]);
+            const port = res(
+                "openstack:networking/port:Port",
+                { securityGroupIds: [unknownValue] },
+                { propertyDependencies: { securityGroupIds: [group.urn] } },
+            );
+            assert.deepStrictEqual(violated(engine.analyzeStack([group, rule, port])), ["workers-no-internet-ingress"]);
+            assert.deepStrictEqual(violated(engine.analyzeStack([group, rule])), []);
+        });
         it("ignores other groups, and is not applicable without a worker group", () => {
             const analysis = only("workers-no-internet-ingress").analyzeStack(stack(web, { name: "seed-nodes" }));
             assert.deepStrictEqual(analysis.diagnostics, []);
@@ -144,6 +176,13 @@ describe("policies one by one", () => {
             assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count=2"]), ["konnectivity-server-count"]);
             assert.deepStrictEqual(analyze(3, serverArgs), ["konnectivity-server-count"]);
             assert.deepStrictEqual(analyze(undefined, [...serverArgs, "--server-count=2"]), [
+                "konnectivity-server-count",
+            ]);
+        });
+        it("accepts any static count from a server that publishes a lease (the agents count leases)", () => {
+            const leases = ["--enable-lease-controller", "--kubeconfig=/k/kubeconfig"];
+            assert.deepStrictEqual(analyze(3, [...serverArgs, ...leases, "--server-count=1"]), []);
+            assert.deepStrictEqual(analyze(3, [...serverArgs, "--enable-lease-controller=false", "--server-count=1"]), [
                 "konnectivity-server-count",
             ]);
         });

@@ -30,12 +30,14 @@ function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: Use
             // The agents verify the server against the CA that signed its --cluster-cert.
             certificates: { caCertPem: pki.authority.certPem, certPem: agent.certPem, keyPem: agent.keyPem },
             proxyServerHost: args.tunnelAddress,
+            apiHost: args.apiAddress,
             proxyServerPort: settings.tunnel.port,
             image: images(settings.versions)["konnectivity-agent"],
             mode: settings.tunnel.agentMode,
             replicas: settings.tunnel.agentReplicas,
             serverCount: settings.controlPlane.apiserverReplicas,
             keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+            serverCounting: settings.tunnel.serverCounting,
         },
         { parent: opts.parent, dependsOn: opts.dependsOn },
     );
