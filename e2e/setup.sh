@@ -19,4 +19,5 @@ fi
 if command -v systemctl >/dev/null && systemctl is-active --quiet haproxy 2>/dev/null; then
     systemctl disable --now haproxy
 fi
-haproxy -v | head -1
+# sed, not head: head would close the pipe early and pipefail would fail on haproxy's SIGPIPE.
+haproxy -v | sed -n 1p
