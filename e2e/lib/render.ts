@@ -70,6 +70,12 @@ export interface PemFile {
     readonly content: string;
 }
 
+/** A worker VM as the program creates it: its name (the Node's) and the cloud-init it boots with. */
+export interface Vm {
+    readonly name: string;
+    readonly userData: string;
+}
+
 export interface Rendered {
     readonly stack: string;
     readonly clusterName: string;
@@ -84,6 +90,8 @@ export interface Rendered {
     /** The workers' subnet: behind the router with the worker router address. */
     readonly workerSubnet: Subnet;
     readonly pki: readonly PemFile[];
+    /** The worker pools' VMs, in the order the program registers them. */
+    readonly vms: readonly Vm[];
 }
 
 type Inputs = Record<string, unknown>;
@@ -165,14 +173,26 @@ function subnets(resources: readonly RecordedResource[]): Map<string, Subnet & {
 }
 
 /**
- * A tenant's subnet: the recorded one, or for an adopted network (nothing recorded) the CIDR its
- * config states, with the first host as gateway (OpenStack's default).
+ * A tenant's subnet: the recorded one, or for an adopted network (nothing recorded) the CIDR that
+ * says where it is: the tenant's config, or the platform stack it is read from (a StackReference's
+ * `<tenantKey>.network`), with the first host as gateway (OpenStack's default).
  */
-function tenantSubnet(found: Subnet | undefined, config: StackConfig, tenantKey: string): Subnet {
+function tenantSubnet(
+    found: Subnet | undefined,
+    config: StackConfig,
+    resources: readonly RecordedResource[],
+    tenantKey: string,
+): Subnet {
     if (found) return found;
     const text = config.values[`${projectName}:${tenantKey}`];
-    const cidr = text ? (JSON.parse(text) as { network?: { cidr?: string } }).network?.cidr : undefined;
-    if (!cidr) throw new Error(`render: no subnet for ${tenantKey} (neither recorded nor in its config)`);
+    const fromConfig = text ? (JSON.parse(text) as { network?: { cidr?: string } }).network?.cidr : undefined;
+    const fromPlatform = resources
+        .filter((r) => r.type === "pulumi:pulumi:StackReference")
+        .map((r) => (r.outputs.outputs as Record<string, { network?: { cidr?: string } }> | undefined)?.[tenantKey])
+        .find((t) => t?.network?.cidr)?.network?.cidr;
+    const cidr = fromConfig ?? fromPlatform;
+    if (!cidr)
+        throw new Error(`render: no subnet for ${tenantKey} (not recorded, not in its config or platform stack)`);
     const gateway = ipaddr.IPv4.networkAddressFromCIDR(cidr).toByteArray();
     gateway[3] += 1;
     return { name: `${tenantKey} (adopted)`, cidr, gatewayIp: gateway.join(".") };
@@ -210,13 +230,18 @@ export async function render(changes: Record<string, unknown> = {}, stack = "dev
         userCluster: objects(userClusterFolder),
         outputs: r.outputs,
         loadBalancer,
-        seedSubnet: tenantSubnet(all.get(loadBalancer.vipSubnetId), r.config, "controlPlaneTenant"),
+        seedSubnet: tenantSubnet(all.get(loadBalancer.vipSubnetId), r.config, r.resources, "controlPlaneTenant"),
         workerSubnet: tenantSubnet(
             subnetBehindRouter(r.resources, all, String(r.outputs.workerRouterAddress)),
             r.config,
+            r.resources,
             "workerTenant",
         ),
         pki: r.rendering.pki.map((p) => ({ file: p.file, content: p.content })),
+        vms: ofType(r.resources, "openstack:compute/instance:Instance").map((i) => ({
+            name: String(field(i, "name")),
+            userData: String(field(i, "userData") ?? ""),
+        })),
     };
 }
 
