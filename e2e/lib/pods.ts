@@ -6,7 +6,8 @@
  * emptyDirs shared by the pod's containers, a fresh data directory per volumeClaimTemplate; the
  * root read-only when readOnlyRootFilesystem says so; env with valueFrom and `$(VAR)` expansion;
  * the exact command and args; runAsUser/runAsGroup/fsGroup and no_new_privs; the pod's name as
- * hostname; and its own network namespace. Nothing is remapped: the paths are the rendered ones,
+ * hostname and its own network namespace, or with hostNetwork the node's (the caller places it in
+ * the node's netns at the node's address). Nothing is remapped: the paths are the rendered ones,
  * inside the container's root. Containers that exit are restarted with a back-off (restartPolicy
  * Always), as a kubelet does.
  */
@@ -70,7 +71,19 @@ export interface PodSpec {
     volumes?: Volume[];
     securityContext?: SecurityContext & { fsGroup?: number; supplementalGroups?: number[] };
     hostNetwork?: boolean;
+    automountServiceAccountToken?: boolean;
+    serviceAccountName?: string;
 }
+
+/** What the ServiceAccount admission plugin projects into a pod: its token, the root CA, the namespace. */
+export interface ServiceAccountFiles {
+    readonly token: string;
+    readonly "ca.crt": string;
+    readonly namespace: string;
+}
+
+/** Where the ServiceAccount admission plugin mounts them, in every container. */
+export const serviceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 export interface PodTemplate {
     metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -171,6 +184,9 @@ export function containerEnv(c: Container, placement: PodPlacement, sources: Pod
     return env;
 }
 
+/** The volume the admission plugin adds (kube-api-access-<random> in a real pod). */
+const serviceAccountVolume = "kube-api-access";
+
 const passwd =
     "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n";
 const group = "root:x:0:\nnogroup:x:65534:\nnonroot:x:65532:\n";
@@ -188,6 +204,7 @@ export class Pod {
     readonly dir: string;
     readonly containers: ContainerState[];
     private running = false;
+    private serviceAccountProjected = false;
     private readonly supervisors: Promise<void>[] = [];
 
     constructor(
@@ -196,7 +213,6 @@ export class Pod {
         private readonly sources: PodSources,
         root: string,
     ) {
-        if (spec.hostNetwork) throw new Error(`pod ${placement.name}: hostNetwork pods are not supported`);
         if ((spec.initContainers ?? []).length > 0) {
             throw new Error(`pod ${placement.name}: init containers are not supported yet`);
         }
@@ -208,6 +224,11 @@ export class Pod {
 
     get name(): string {
         return this.placement.name;
+    }
+
+    /** The pod's hostname: its name, or on the host network the node's, as the kubelet sets it. */
+    get hostname(): string {
+        return this.spec.hostNetwork ? this.placement.nodeName : this.name;
     }
 
     container(name: string): Container {
@@ -232,6 +253,30 @@ export class Pod {
         const command = c.command ?? [...imageBinary(c.image).entrypoint];
         if (command.length === 0) throw new Error(`pod ${this.name}: container ${c.name} has no command`);
         return [...command, ...(c.args ?? [])].map((a) => expand(a, env));
+    }
+
+    /** Whether the pod gets a ServiceAccount token (the admission plugin's default is yes). */
+    get automountsToken(): boolean {
+        return this.spec.automountServiceAccountToken !== false;
+    }
+
+    /**
+     * The projected token volume, as the kubelet writes it (files readable by the pod's fsGroup);
+     * from then on every container mounts it read-only at the admission plugin's path.
+     */
+    projectServiceAccount(files: ServiceAccountFiles): void {
+        const dir = this.volumeDir(serviceAccountVolume);
+        fs.mkdirSync(dir, { recursive: true });
+        const fsGroup = this.spec.securityContext?.fsGroup;
+        for (const [name, content] of Object.entries(files)) {
+            const file = path.join(dir, name);
+            fs.writeFileSync(file, content, { mode: 0o640 });
+            fs.chmodSync(file, 0o640);
+            if (fsGroup !== undefined) fs.chownSync(file, 0, fsGroup);
+        }
+        for (const c of this.spec.containers)
+            fs.mkdirSync(path.join(this.rootOf(c), serviceAccountMountPath), { recursive: true });
+        this.serviceAccountProjected = true;
     }
 
     private volumeDir(name: string): string {
@@ -314,12 +359,12 @@ export class Pod {
         fs.chmodSync(path.join(root, "tmp"), 0o1777);
         const hosts = [
             "127.0.0.1\tlocalhost",
-            `${this.placement.podIP}\t${this.name}`,
+            `${this.placement.podIP}\t${this.hostname}`,
             ...[...this.placement.hosts].map(([name, ip]) => `${ip}\t${name}`),
         ];
         const etc: Record<string, string> = {
             hosts: hosts.join("\n") + "\n",
-            hostname: `${this.name}\n`,
+            hostname: `${this.hostname}\n`,
             // Resolution never leaves the pod: names the hosts file lacks fail on the pod's loopback.
             "resolv.conf": "nameserver 127.0.0.1\noptions ndots:1\n",
             "nsswitch.conf": "hosts: files dns\n",
@@ -357,8 +402,15 @@ export class Pod {
             lines.push(`mount --bind ${q(this.volumeDir(m.name))} ${target}`);
             if (m.readOnly) lines.push(`mount -o remount,bind,ro ${target}`);
         }
+        if (this.serviceAccountProjected) {
+            const target = `"$R"${q(serviceAccountMountPath)}`;
+            lines.push(
+                `mount --bind ${q(this.volumeDir(serviceAccountVolume))} ${target}`,
+                `mount -o remount,bind,ro ${target}`,
+            );
+        }
         if (sc.readOnlyRootFilesystem) lines.push('mount -o remount,bind,ro "$R"');
-        lines.push(`hostname ${q(this.name)}`);
+        lines.push(`hostname ${q(this.hostname)}`);
         const user = sc.runAsUser ?? 0;
         const groupId = sc.runAsGroup ?? user;
         const groups = [
@@ -394,7 +446,7 @@ export class Pod {
             inNetns(this.placement.netns, ["/usr/bin/unshare", "--uts", "/bin/sh", script]),
             {
                 log: this.logFile(c.name),
-                env: { PATH: imagePath, HOSTNAME: this.name, ...Object.fromEntries(env) },
+                env: { PATH: imagePath, HOSTNAME: this.hostname, ...Object.fromEntries(env) },
             },
         );
     }
@@ -402,6 +454,9 @@ export class Pod {
     /** Starts every container (in order, as a kubelet does) and keeps them running. */
     start(): void {
         if (this.running) return;
+        if (this.automountsToken && !this.serviceAccountProjected) {
+            throw new Error(`pod ${this.name} mounts a ServiceAccount token, but none was projected`);
+        }
         this.running = true;
         for (const c of this.spec.containers) {
             const state = this.state(c.name);
