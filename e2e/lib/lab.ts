@@ -20,10 +20,19 @@ import { built } from "./images";
 import { issue, KeyPair, kubeconfig } from "./certs";
 import { Haproxy, kubeProxyHaproxyConfig, octaviaHaproxyConfig, octaviaNftables, ServiceRoute } from "./haproxy";
 import { Fabric, httpStatus, inNetns, netnsPrefix } from "./netns";
-import { Pod, PodPlacement, PodSources, PodSpec, PodTemplate, Probe, sourcesOf } from "./pods";
+import { Pod, PodPlacement, PodSources, PodSpec, PodTemplate, Probe, ServiceAccountFiles, sourcesOf } from "./pods";
 import { must, Proc, runAsync, RunResult } from "./proc";
 import { K8sObject, output, Rendered } from "./render";
 import { waitFor } from "./wait";
+import {
+    bootstrapKubeconfig,
+    caCertHash,
+    clusterInfoServer,
+    JoinCommand,
+    parseJoinCommand,
+    verifyDetachedJws,
+} from "./join";
+import { CsrObject, decodeCsr, refusalOf, ServingCsr, ServingCsrRules, servingCsrRulesOf } from "./csr";
 
 export const seedPodCidr = "10.244.0.0/24";
 export const seedServiceCidr = "10.245.0.0/24";
@@ -55,7 +64,12 @@ export interface WorkerNode {
     readonly netns: string;
     readonly address: string;
     readonly podCidr: string;
+    /** The kubelet's kubeconfig: written by the join (hollow) or by the suite (stand-in). */
     readonly kubeconfig: string;
+    /** Its certificates, logs and bootstrap kubeconfig. */
+    readonly certDir: string;
+    /** The `kubeadm join` of its VM's cloud-init. */
+    readonly join: JoinCommand;
     standIn?: Proc;
     hollow?: Proc;
 }
@@ -130,6 +144,8 @@ export class Lab {
     private readonly seedSources: PodSources;
     private readonly userSources: PodSources;
     private readonly clusterCa: KeyPair;
+    /** Tokens of the user cluster's kube-system ServiceAccounts, made once the objects are applied. */
+    private readonly serviceAccounts = new Map<string, ServiceAccountFiles>();
 
     constructor(
         readonly render: Rendered,
@@ -468,20 +484,28 @@ export class Lab {
 
     // ---- workers ------------------------------------------------------------------------------
 
+    /** The workers: the rendered pools' VMs (names, join commands), at addresses of the worker subnet. */
     private planWorkers(): void {
         const worker = this.render.workerSubnet;
         const podCidr = this.userPodCidr();
-        for (let i = 0; i < this.options.workers; i++) {
-            const name = `worker-${i}`;
-            const address = nth(worker.cidr, 10 + i);
-            this.workers.push({
-                name,
-                netns: `${netnsPrefix}-${name}`,
-                address,
-                podCidr: `${nth(podCidr, i * 256)}/24`,
-                kubeconfig: path.join(this.root, "nodes", `${name}.kubeconfig`),
-            });
+        if (this.render.vms.length < this.options.workers) {
+            throw new Error(
+                `the lab wants ${this.options.workers} workers, the render has ${this.render.vms.length} VMs`,
+            );
         }
+        this.render.vms.slice(0, this.options.workers).forEach((vm, i) => {
+            const dir = path.join(this.root, "nodes", vm.name);
+            fs.mkdirSync(dir, { recursive: true });
+            this.workers.push({
+                name: vm.name,
+                netns: `${netnsPrefix}-${vm.name}`,
+                address: nth(worker.cidr, 10 + i),
+                podCidr: `${nth(podCidr, i * 256)}/24`,
+                kubeconfig: path.join(dir, "kubelet.kubeconfig"),
+                certDir: dir,
+                join: parseJoinCommand(vm.userData),
+            });
+        });
     }
 
     private startWorkerNetworks(): void {
@@ -493,20 +517,72 @@ export class Lab {
         }
     }
 
-    /** The node's credentials: a client certificate of the cluster CA, as the join path would issue. */
-    private nodeCredentials(w: WorkerNode): void {
-        const dir = path.join(this.root, "nodes");
-        const pair = issue(dir, w.name, this.clusterCa, {
-            commonName: `system:node:${w.name}`,
-            organizations: ["system:nodes"],
-            usage: "client",
-        });
-        const caPem = fs.readFileSync(this.clusterCa.cert, "utf8");
-        fs.writeFileSync(w.kubeconfig, kubeconfig(output(this.render, "apiUrl"), caPem, pair, w.name), { mode: 0o600 });
+    /** kube-public/cluster-info as a joining node reads it: anonymously, from its own network. */
+    async clusterInfo(w: WorkerNode): Promise<{ status: string; data: Record<string, string> }> {
+        const url = `https://${w.join.endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info`;
+        // -k: discovery trusts nothing yet; the JWS and the CA pin are what it checks.
+        const r = await runAsync(
+            inNetns(w.netns, ["/usr/bin/curl", "-sk", "--max-time", "10", "-w", "\n%{http_code}", url]),
+            { timeoutMs: 20_000 },
+        );
+        const lines = r.stdout.trimEnd().split("\n");
+        const status = lines.pop() ?? "";
+        const body = lines.join("\n");
+        const data = status === "200" ? ((JSON.parse(body) as { data?: Record<string, string> }).data ?? {}) : {};
+        return { status, data };
     }
 
-    startStandIn(w: WorkerNode): void {
+    /**
+     * kubeadm join's discovery for the node's token: cluster-info signed for its token id (the
+     * bootstrapsigner signs within seconds of the token's Secret), the CA matching the pin; then the
+     * bootstrap kubeconfig for the kubelet.
+     */
+    private async discover(w: WorkerNode): Promise<string> {
+        const { tokenId, tokenSecret, caCertHash: pin } = w.join;
+        const data = await waitFor(
+            `cluster-info signed for token ${tokenId}`,
+            async () => {
+                const info = await this.clusterInfo(w);
+                return info.data[`jws-kubeconfig-${tokenId}`] ? info.data : false;
+            },
+            { timeoutMs: 60_000, intervalMs: 1000 },
+        );
+        const content = data.kubeconfig;
+        if (!verifyDetachedJws(content, data[`jws-kubeconfig-${tokenId}`], tokenId, tokenSecret)) {
+            throw new Error(`${w.name}: cluster-info's signature for token ${tokenId} does not verify`);
+        }
+        const { server, caPem } = clusterInfoServer(content);
+        if (caCertHash(caPem) !== pin) throw new Error(`${w.name}: cluster-info's CA does not match the pin ${pin}`);
+        const file = path.join(w.certDir, "bootstrap-kubelet.kubeconfig");
+        fs.writeFileSync(file, bootstrapKubeconfig(server, caPem, `${tokenId}.${tokenSecret}`), { mode: 0o600 });
+        return file;
+    }
+
+    /**
+     * For minors run without the controller-manager: the node's client and serving certificates
+     * issued directly from the cluster CA, as its csrsigning controller would sign them.
+     */
+    private issueNodeCertificates(w: WorkerNode): KeyPair {
+        const identity = { commonName: `system:node:${w.name}`, organizations: ["system:nodes"] };
+        const client = issue(w.certDir, "kubelet-client", this.clusterCa, { ...identity, usage: "client" });
+        const caPem = fs.readFileSync(this.clusterCa.cert, "utf8");
+        fs.writeFileSync(w.kubeconfig, kubeconfig(output(this.render, "apiUrl"), caPem, client, w.name), {
+            mode: 0o600,
+        });
+        return issue(w.certDir, "kubelet-server", this.clusterCa, {
+            ...identity,
+            usage: "server",
+            ipSans: [w.address],
+            dnsSans: [w.name],
+        });
+    }
+
+    /** The kubelet API: with `serving`, that certificate; without, its own CSR (serverTLSBootstrap). */
+    startStandIn(w: WorkerNode, serving?: KeyPair): void {
         const standIn = built("kubelet-stand-in", standInVersion, "kubelet-stand-in");
+        const certificates = serving
+            ? [`--tls-cert-file=${serving.cert}`, `--tls-private-key-file=${serving.key}`]
+            : ["--rotate-server-certificates", `--cert-dir=${w.certDir}`];
         w.standIn = new Proc(
             `${w.name}/kubelet-stand-in`,
             inNetns(w.netns, [
@@ -515,13 +591,15 @@ export class Lab {
                 `--listen=${w.address}:10250`,
                 `--client-ca-file=${this.clusterCa.cert}`,
                 `--kubeconfig=${w.kubeconfig}`,
+                ...certificates,
             ]),
             // exec runs commands as processes on the node, which finds them on PATH.
-            { log: path.join(this.root, "nodes", `${w.name}-kubelet-stand-in.log`), env: { PATH: "/usr/bin:/bin" } },
+            { log: path.join(w.certDir, "kubelet-stand-in.log"), env: { PATH: "/usr/bin:/bin" } },
         );
     }
 
-    startHollow(w: WorkerNode): void {
+    /** kubemark's hollow kubelet, joining with the bootstrap kubeconfig as a kubelet does. */
+    startHollow(w: WorkerNode, bootstrap: string): void {
         const version = output(this.render, "kubernetesVersion");
         const kubemark = built("kubernetes", version, "kubemark");
         w.hollow = new Proc(
@@ -530,7 +608,9 @@ export class Lab {
                 kubemark,
                 "--morph=kubelet",
                 `--name=${w.name}`,
+                `--bootstrap-kubeconfig=${bootstrap}`,
                 `--kubeconfig=${w.kubeconfig}`,
+                `--cert-dir=${w.certDir}`,
                 // Its own kubelet server has neither TLS nor authentication (see the stand-in): an
                 // ephemeral port nobody dials. The Node then reports port 0, so kube-apiserver dials
                 // its default 10250, where the stand-in serves.
@@ -539,8 +619,8 @@ export class Lab {
                 "--use-host-image-service=false",
             ]),
             {
-                log: path.join(this.root, "nodes", `${w.name}-hollow-kubelet.log`),
-                env: { PATH: "/usr/bin:/bin", TMPDIR: path.join(this.root, "nodes") },
+                log: path.join(w.certDir, "hollow-kubelet.log"),
+                env: { PATH: "/usr/bin:/bin", TMPDIR: w.certDir },
             },
         );
     }
@@ -572,6 +652,55 @@ export class Lab {
         ]);
     }
 
+    /** The rendered kubelet-csr-approver's rules (its flags), which the suite applies in its place. */
+    servingCsrRules(): ServingCsrRules {
+        const approver = workloads(this.render.userCluster, "kube-system").find(
+            (x) => x.template.metadata.labels?.["app.kubernetes.io/name"] === "kubelet-csr-approver",
+        );
+        if (!approver) throw new Error("render: no kubelet-csr-approver in the user cluster");
+        return servingCsrRulesOf(approver.template.spec.containers[0].args ?? []);
+    }
+
+    /**
+     * Approves each node's pending kubelet-serving CSR if kubelet-csr-approver's rendered rules
+     * admit it (that controller's image is not built here), then waits for the signer; returns the
+     * CSRs as approved. A CSR the rules refuse stays pending and fails the bring-up.
+     */
+    private async approveServingCsrs(): Promise<ServingCsr[]> {
+        const rules = this.servingCsrRules();
+        const approved = new Map<string, ServingCsr>();
+        await waitFor(
+            "every node's kubelet-serving CSR, approved and signed",
+            async () => {
+                const csrs = await this.servingCsrs();
+                for (const csr of csrs) {
+                    const w = this.workers.find((x) => csr.username === `system:node:${x.name}`);
+                    if (!w || csr.approved || approved.has(w.name)) continue;
+                    const refusal = refusalOf(csr, rules);
+                    if (refusal) throw new Error(`${csr.name} of ${w.name} would not be approved: ${refusal}`);
+                    await this.kubectlOk(["certificate", "approve", csr.name]);
+                    approved.set(w.name, csr);
+                }
+                return this.workers.every((w) => csrs.some((c) => c.username === `system:node:${w.name}` && c.issued));
+            },
+            {
+                timeoutMs: 90_000,
+                intervalMs: 1000,
+                describe: () => this.workers.map((w) => w.standIn?.tail(3) ?? "").join("\n"),
+            },
+        );
+        return [...approved.values()];
+    }
+
+    /** The cluster's kubelet-serving CSRs, decoded. */
+    async servingCsrs(): Promise<ServingCsr[]> {
+        const list = JSON.parse(await this.kubectlOk(["get", "csr", "-o", "json"])) as { items: CsrObject[] };
+        return list.items.filter((c) => c.spec.signerName === "kubernetes.io/kubelet-serving").map(decodeCsr);
+    }
+
+    /** The nodes' CSRs and certificates as the join made them, for the tests. */
+    joined: { servingCsrs: ServingCsr[] } = { servingCsrs: [] };
+
     // ---- the user cluster's agents ------------------------------------------------------------
 
     agentWorkload(): Workload {
@@ -585,14 +714,24 @@ export class Lab {
     private planAgents(): void {
         const w = this.agentWorkload();
         const replicas = w.kind === "DaemonSet" ? this.workers.length : w.replicas;
+        const hostNetwork = w.template.spec.hostNetwork === true;
+        if (hostNetwork && replicas > this.workers.length) {
+            throw new Error(
+                `${replicas} host-network agents need as many worker nodes (the lab has ${this.workers.length})`,
+            );
+        }
         for (let i = 0; i < replicas; i++) {
             const node = this.workers[i % this.workers.length];
             const name = `konnectivity-agent-${i}`;
-            const podIP = nth(node.podCidr, 10 + Math.floor(i / this.workers.length));
-            const netns = this.fabric.addNamespace(name);
-            this.fabric.attach(netns, "worker", [`${podIP}/${prefixOf(this.userPodCidr())}`]);
-            this.fabric.route(netns, "default", nth(this.userPodCidr(), 1));
-            this.addUserPod(w.template, name, netns, podIP, node, this.userSources);
+            if (hostNetwork) {
+                this.addUserPod(w.template, name, node.netns, node.address, node, this.userSources);
+            } else {
+                const podIP = nth(node.podCidr, 10 + Math.floor(i / this.workers.length));
+                const netns = this.fabric.addNamespace(name);
+                this.fabric.attach(netns, "worker", [`${podIP}/${prefixOf(this.userPodCidr())}`]);
+                this.fabric.route(netns, "default", nth(this.userPodCidr(), 1));
+                this.addUserPod(w.template, name, netns, podIP, node, this.userSources);
+            }
             this.agentNames.push(name);
         }
     }
@@ -607,7 +746,14 @@ export class Lab {
         sources: PodSources,
     ): Pod {
         const placement = { name, namespace: "kube-system", netns, podIP, nodeName: node.name, hostIP: node.address };
-        return this.addPod(template, { ...placement, hosts: new Map() }, sources);
+        const pod = this.addPod(template, { ...placement, hosts: new Map() }, sources);
+        if (pod.automountsToken) {
+            const account = template.spec.serviceAccountName ?? "default";
+            const files = this.serviceAccounts.get(account);
+            if (!files) throw new Error(`pod ${name}: no token for ServiceAccount kube-system/${account}`);
+            pod.projectServiceAccount(files);
+        }
+        return pod;
     }
 
     /** The rendered agents' pods (not the extra ones a test adds). */
@@ -622,8 +768,11 @@ export class Lab {
     /**
      * A user-cluster pod the render does not have (e.g. an agent with another certificate): on a
      * worker node's pod network, or with `outside` on the public network, away from the router.
+     * Always in a netns of its own, also for a host-network template: beside the rendered agent on
+     * its node it would only collide on the agent's ports, which is not what such a test is about.
      */
     addWorkerPod(name: string, template: PodTemplate, options: { sources?: PodSources; outside?: boolean } = {}): Pod {
+        template = { ...template, spec: { ...template.spec, hostNetwork: false } };
         const k = this.extraPods++;
         const netns = this.fabric.addNamespace(name);
         const node = this.workers[0];
@@ -715,14 +864,17 @@ export class Lab {
             await this.waitReady(controllers);
         }
         await this.applyUserCluster();
+        await this.makeServiceAccountTokens();
 
         this.planWorkers();
         this.startWorkerNetworks();
+        const hollow = this.options.kubelet === "hollow";
         for (const w of this.workers) {
-            this.nodeCredentials(w);
-            this.startStandIn(w);
-            if (this.options.kubelet === "hollow") this.startHollow(w);
-            else await this.registerNode(w);
+            if (hollow) this.startHollow(w, await this.discover(w));
+            else {
+                this.startStandIn(w, this.issueNodeCertificates(w));
+                await this.registerNode(w);
+            }
         }
         await waitFor(
             "every worker Node to be registered",
@@ -736,6 +888,11 @@ export class Lab {
                 describe: () => this.workers.map((w) => w.hollow?.tail(3) ?? "").join("\n"),
             },
         );
+        if (hollow) {
+            // The kubelet API with the node's joined credentials, its serving certificate by CSR.
+            for (const w of this.workers) this.startStandIn(w);
+            this.joined = { servingCsrs: await this.approveServingCsrs() };
+        }
         this.planAgents();
     }
 
@@ -779,6 +936,20 @@ export class Lab {
     async applyUserCluster(): Promise<void> {
         const list = { apiVersion: "v1", kind: "List", items: this.render.userCluster };
         await this.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify(list), timeoutMs: 60_000 });
+    }
+
+    /**
+     * A token for the agents' ServiceAccount (the only user-cluster pods the lab runs), from the
+     * TokenRequest API as the kubelet gets one (not bound to a pod object: the lab's pods have
+     * none), with the cluster CA as ca.crt (what kube-root-ca.crt publishes).
+     */
+    private async makeServiceAccountTokens(): Promise<void> {
+        const spec = this.agentWorkload().template.spec;
+        if (spec.automountServiceAccountToken === false) return;
+        const account = spec.serviceAccountName ?? "default";
+        const token = await this.kubectlOk(["-n", "kube-system", "create", "token", account]);
+        const ca = fs.readFileSync(this.clusterCa.cert, "utf8");
+        this.serviceAccounts.set(account, { token: token.trim(), "ca.crt": ca, namespace: "kube-system" });
     }
 
     /**

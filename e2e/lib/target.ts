@@ -9,9 +9,11 @@ import { inNetns } from "./netns";
 import { Proc, runAsync } from "./proc";
 import { waitFor } from "./wait";
 
-export const target = { name: "e2e-target", namespace: "default", container: "main", node: "worker-0", port: 8080 };
+/** The target pod; `node` is the first worker's name (a rendered VM's), set when it starts. */
+export const target = { name: "e2e-target", namespace: "default", container: "main", node: "", port: 8080 };
 
 export async function startTarget(l: Lab): Promise<void> {
+    target.node = l.workers[0].name;
     const pod = {
         apiVersion: "v1",
         kind: "Pod",

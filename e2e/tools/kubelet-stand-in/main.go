@@ -16,9 +16,6 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -27,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -38,9 +34,11 @@ import (
 	"time"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/util/certificate"
 	"k8s.io/cri-streaming/pkg/streaming/portforward"
 	"k8s.io/cri-streaming/pkg/streaming/remotecommand"
 	utilexec "k8s.io/utils/exec"
@@ -316,27 +314,56 @@ func servePayload(addr, node string) {
 	log.Fatal((&http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 30 * time.Second}).ListenAndServe())
 }
 
-// selfSignedCert is what a kubelet without a serving certificate makes for itself.
-func selfSignedCert(node string, ips []net.IP) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// servingCertificate is the kubelet's serving certificate as a kubelet with serverTLSBootstrap
+// gets it: client-go's certificate manager, configured as pkg/kubelet/certificate's
+// NewKubeletServerCertificateManager configures it (signer kubernetes.io/kubelet-serving, the
+// default kubelet-serving usages, subject system:node:<node> in system:nodes, SANs from the Node's
+// addresses), files kept in certDir. It asks with the node's credentials, then waits for an
+// approver and the signer; until then the TLS handshake has no certificate to offer.
+func servingCertificate(client kubernetes.Interface, node, certDir string) (func() (*tls.Certificate, error), error) {
+	store, err := certificate.NewFileStore("kubelet-server", certDir, certDir, "", "")
 	if err != nil {
-		return tls.Certificate{}, err
+		return nil, err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: node},
-		NotBefore:    time.Now().Add(-time.Minute),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{node},
-		IPAddresses:  ips,
+	template := func() *x509.CertificateRequest {
+		n, err := client.CoreV1().Nodes().Get(context.Background(), node, metav1.GetOptions{})
+		if err != nil {
+			log.Printf("serving certificate: reading Node %s: %v", node, err)
+			return nil
+		}
+		req := &x509.CertificateRequest{Subject: pkix.Name{CommonName: "system:node:" + node, Organization: []string{"system:nodes"}}}
+		for _, a := range n.Status.Addresses {
+			ip := net.ParseIP(a.Address)
+			switch {
+			case a.Address == "":
+			case (a.Type == "InternalIP" || a.Type == "ExternalIP" || a.Type == "Hostname") && ip != nil:
+				req.IPAddresses = append(req.IPAddresses, ip)
+			case a.Type == "Hostname" || a.Type == "InternalDNS" || a.Type == "ExternalDNS":
+				req.DNSNames = append(req.DNSNames, a.Address)
+			}
+		}
+		if len(req.IPAddresses) == 0 && len(req.DNSNames) == 0 {
+			return nil // as the kubelet: no request before the Node has addresses
+		}
+		return req
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	m, err := certificate.NewManager(&certificate.Config{
+		ClientsetFn:      func(*tls.Certificate) (kubernetes.Interface, error) { return client, nil },
+		GetTemplate:      template,
+		SignerName:       certificatesv1.KubeletServingSignerName,
+		GetUsages:        certificate.DefaultKubeletServingGetUsages,
+		CertificateStore: store,
+	})
 	if err != nil {
-		return tls.Certificate{}, err
+		return nil, err
 	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+	m.Start()
+	return func() (*tls.Certificate, error) {
+		if c := m.Current(); c != nil {
+			return c, nil
+		}
+		return nil, fmt.Errorf("no serving certificate yet (CSR pending approval or signing)")
+	}, nil
 }
 
 func main() {
@@ -345,6 +372,11 @@ func main() {
 	clientCA := flag.String("client-ca-file", "", "CA bundle that client certificates must chain to")
 	kubeconfig := flag.String("kubeconfig", "", "the node's kubeconfig, for SubjectAccessReviews")
 	logLines := flag.Int("log-lines", 100, "lines every container log holds")
+	certDir := flag.String("cert-dir", "", "with --rotate-server-certificates: where the serving certificate is kept")
+	rotate := flag.Bool("rotate-server-certificates", false,
+		"get the serving certificate through a kubernetes.io/kubelet-serving CSR (the kubelet's serverTLSBootstrap)")
+	tlsCert := flag.String("tls-cert-file", "", "otherwise: the serving certificate")
+	tlsKey := flag.String("tls-private-key-file", "", "otherwise: its key")
 	payload := flag.String("payload-listen", "127.0.0.1:8080",
 		"a port of this node's pods: GET /bytes/<n> answers n bytes (the port-forward target)")
 	flag.Parse()
@@ -367,17 +399,20 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	host, _, err := net.SplitHostPort(*listen)
-	if err != nil {
-		log.Fatal(err)
-	}
-	var ips []net.IP
-	if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
-		ips = append(ips, ip)
-	}
-	cert, err := selfSignedCert(*node, ips)
-	if err != nil {
-		log.Fatal(err)
+	var getCertificate func() (*tls.Certificate, error)
+	switch {
+	case *rotate && *certDir != "":
+		if getCertificate, err = servingCertificate(client, *node, *certDir); err != nil {
+			log.Fatal(err)
+		}
+	case !*rotate && *tlsCert != "" && *tlsKey != "":
+		pair, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			log.Fatal(err)
+		}
+		getCertificate = func() (*tls.Certificate, error) { return &pair, nil }
+	default:
+		log.Fatal("either --rotate-server-certificates with --cert-dir, or --tls-cert-file and --tls-private-key-file")
 	}
 	s := &standIn{
 		node:      *node,
@@ -391,9 +426,9 @@ func main() {
 		Handler:           s,
 		ReadHeaderTimeout: 30 * time.Second,
 		TLSConfig: &tls.Config{
-			Certificates: []tls.Certificate{cert},
-			ClientAuth:   tls.RequestClientCert,
-			MinVersion:   tls.VersionTLS12,
+			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return getCertificate() },
+			ClientAuth:     tls.RequestClientCert,
+			MinVersion:     tls.VersionTLS12,
 		},
 	}
 	go servePayload(*payload, *node)
