@@ -5,6 +5,12 @@ import { render, Rendered } from "../lib/render";
 
 export { suiteChanges } from "../lib/render";
 
+/**
+ * The bound on forming the full mesh from agents started together: measured 2.6-3.0 s for 2 agents
+ * x 2 servers (see README), so a tenth of the bound is plenty; a slower mesh is a regression.
+ */
+export const meshBoundMs = 30_000;
+
 /** Figures the tests measure, printed at the end of the run (and quoted in the README). */
 export const figures: string[] = [];
 export function figure(line: string): void {

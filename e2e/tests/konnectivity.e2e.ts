@@ -14,14 +14,16 @@ import { httpStatus, inNetns } from "../lib/netns";
 import { portForward, startTarget, target } from "../lib/target";
 import { sleep, waitFor } from "../lib/wait";
 import { checkCommandLines, checkEgress, checkReadyz, checkVersions } from "./checks";
-import { figure, labOf, LabContext, suiteChanges, withLab } from "./harness";
+import { figure, labOf, LabContext, meshBoundMs, suiteChanges, withLab } from "./harness";
 import { dryRunSeed, dryRunUserCluster } from "./dryRun";
+import { X509Certificate } from "crypto";
+import { CsrObject, decodeCsr, refusalOf } from "../lib/csr";
+import { caCertHash, clusterInfoServer, parseJoinCommand, verifyDetachedJws } from "../lib/join";
+import { output } from "../lib/render";
 
 const ctx: LabContext = {};
 const lab = (): Lab => labOf(ctx);
 
-/** The bound on forming the full mesh from agents started together (measured: see README). */
-const meshBoundMs = 60_000;
 async function startAgentsTogether(l: Lab): Promise<void> {
     for (const a of l.agents()) a.start();
 }
@@ -252,6 +254,93 @@ describe("5. the seed and user-cluster objects pass a real apiserver's server-si
 
     it("accepts every user-cluster object", async () => {
         await dryRunUserCluster(lab());
+    });
+});
+
+describe("7. nodes join with the rendered tokens, as kubeadm join and the kubelet do", function () {
+    this.timeout(300_000);
+
+    it("serves kube-public/cluster-info to anonymous readers, signed for every rendered token", async () => {
+        const l = lab();
+        const shared = parseJoinCommand(output(l.render, "joinCommand"));
+        for (const w of l.workers) {
+            const info = await l.clusterInfo(w);
+            assert.equal(info.status, "200", `${w.name}: anonymous GET of cluster-info`);
+            for (const j of [shared, w.join]) {
+                const jws = info.data[`jws-kubeconfig-${j.tokenId}`];
+                assert.ok(jws, `no signature for token ${j.tokenId}: ${Object.keys(info.data).join(", ")}`);
+                assert.ok(verifyDetachedJws(info.data.kubeconfig, jws, j.tokenId, j.tokenSecret), j.tokenId);
+                assert.ok(!verifyDetachedJws(info.data.kubeconfig, jws, j.tokenId, "0123456789abcdef"), "any key");
+                const { server, caPem } = clusterInfoServer(info.data.kubeconfig);
+                assert.equal(server, output(l.render, "apiUrl"));
+                assert.equal(caCertHash(caPem), j.caCertHash, "the join command's CA pin");
+            }
+        }
+    });
+
+    it("joins each node with its VM's token: the client CSR auto-approved and signed, the Node registered", async () => {
+        const l = lab();
+        const csrs = (JSON.parse(await l.kubectlOk(["get", "csr", "-o", "json"])) as { items: CsrObject[] }).items;
+        const nodes = await l.kubectlOk(["get", "nodes", "-o", "name"]);
+        for (const w of l.workers) {
+            const mine = csrs.filter((c) => c.spec.username === `system:bootstrap:${w.join.tokenId}`);
+            assert.equal(mine.length, 1, `${w.name}: CSRs of its token`);
+            const csr = decodeCsr(mine[0]);
+            assert.equal(csr.signerName, "kubernetes.io/kube-apiserver-client-kubelet");
+            assert.ok(csr.groups.includes("system:bootstrappers:kubeadm:default-node-token"), csr.groups.join());
+            assert.equal(csr.commonName, `system:node:${w.name}`);
+            assert.deepEqual(csr.organizations, ["system:nodes"]);
+            assert.equal(csr.approved, "AutoApproved", `${csr.name}: approved by the csrapproving controller`);
+            assert.ok(csr.issued, `${csr.name} signed`);
+            assert.ok(nodes.includes(`node/${w.name}`), `${w.name} registered`);
+            const cert = new X509Certificate(fs.readFileSync(path.join(w.certDir, "kubelet-client-current.pem")));
+            assert.ok(cert.verify(new X509Certificate(fs.readFileSync(l.clusterCaPair.cert)).publicKey));
+            assert.match(cert.subject, new RegExp(`CN=system:node:${w.name}`));
+        }
+    });
+
+    it("has each kubelet serving on a certificate from its own CSR, admitted by the rendered approver's rules", async () => {
+        const l = lab();
+        const rules = l.servingCsrRules();
+        for (const w of l.workers) {
+            const csr = l.joined.servingCsrs.find((c) => c.username === `system:node:${w.name}`);
+            assert.ok(csr, `${w.name}: no kubelet-serving CSR`);
+            assert.equal(csr.commonName, `system:node:${w.name}`);
+            assert.deepEqual(csr.organizations, ["system:nodes"]);
+            assert.deepEqual([...csr.usages].sort(), ["digital signature", "server auth"]);
+            assert.deepEqual(csr.dnsNames, [w.name]);
+            assert.deepEqual(csr.ipAddresses, [w.address]);
+            assert.equal(refusalOf(csr, rules), undefined);
+            // Verified against the cluster CA, as kube-apiserver's --kubelet-certificate-authority does.
+            const status = await httpStatus(
+                l.ns.router,
+                `https://${w.address}:10250/healthz`,
+                ["--cacert", l.clusterCaPair.cert],
+                10,
+            );
+            assert.equal(status, "401", `${w.name}: TLS verified, no client certificate`);
+        }
+    });
+
+    it("refuses an unknown and an expired bootstrap token (401), accepts the rendered one", async () => {
+        const l = lab();
+        const w = l.workers[0];
+        const api = `https://${w.join.endpoint}/api`;
+        const bearer = (token: string) =>
+            httpStatus(w.netns, api, ["--cacert", l.clusterCaPair.cert, "-H", `Authorization: Bearer ${token}`], 10);
+        assert.equal(await bearer(`${w.join.tokenId}.${w.join.tokenSecret}`), "200", "the rendered token");
+        assert.equal(await bearer("zzzzzz.0123456789abcdef"), "401", "an unknown token");
+        const rendered = l.render.userCluster.find(
+            (o) => o.kind === "Secret" && o.metadata.name === `bootstrap-token-${w.join.tokenId}`,
+        )!;
+        const data = (rendered as unknown as { stringData: Record<string, string> }).stringData;
+        const expired = {
+            ...rendered,
+            metadata: { ...rendered.metadata, name: "bootstrap-token-e2eold" },
+            stringData: { ...data, "token-id": "e2eold", expiration: new Date(Date.now() - 60_000).toISOString() },
+        };
+        await l.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify(expired) });
+        assert.equal(await bearer(`e2eold.${data["token-secret"]}`), "401", "an expired token");
     });
 });
 

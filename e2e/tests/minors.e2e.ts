@@ -10,7 +10,7 @@ import { defaultMinor } from "../build/targets";
 import { waitMesh } from "../lib/konnectivity";
 import { checkCommandLines, checkEgress, checkReadyz, checkVersions } from "./checks";
 import { dryRunSeed, dryRunUserCluster } from "./dryRun";
-import { labOf, LabContext, suiteChanges, withLab } from "./harness";
+import { labOf, LabContext, meshBoundMs, suiteChanges, withLab } from "./harness";
 
 for (const minor of supportedKubernetesVersions.filter((m) => m !== defaultMinor)) {
     describe(`Kubernetes ${minor} (smoke)`, function () {
@@ -18,7 +18,7 @@ for (const minor of supportedKubernetesVersions.filter((m) => m !== defaultMinor
         const ctx: LabContext = {};
         withLab(ctx, { ...suiteChanges, kubernetesVersion: minor }, { kubelet: "stand-in" }, async (l) => {
             for (const a of l.agents()) a.start();
-            await waitMesh(l, 60_000);
+            await waitMesh(l, meshBoundMs);
         });
 
         it("runs the rendered command lines of the pinned builds", async () => {
