@@ -32,7 +32,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     /** The user cluster, through its public endpoint; created after the control plane. */
     public readonly userClusterProvider: k8s.Provider;
-    /** The tunnel mode's user-cluster half (konnectivity agents). */
+    /** The tunnel mode's user-cluster half (KonnectivityAgents or OpenvpnClient). */
     public readonly tunnel: UserClusterTunnel;
     /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
     public readonly runningState: pulumi.Output<RunningState>;

@@ -279,6 +279,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(configNam
             agentReplicas: c.agentReplicas,
             agentMode: c.agentMode,
             extraAllowedCidrs: c.tunnelAllowedCidrs,
+            openvpnCidr: c.openvpnCidr,
         },
         loadBalancer: {
             provider: c.lbProvider,

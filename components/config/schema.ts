@@ -238,6 +238,12 @@ export const rawConfigSchema = z
                 "must not admit the whole internet: the tunnel port takes only the worker router's address and the CIDRs named here",
             )
             .default([...defaults.tunnelAllowedCidrs]),
+        openvpnCidr: ipv4Cidr
+            .refine(
+                (v) => (parseCidr(v)?.bits ?? 32) <= 28,
+                "must be /28 or larger: the server, every apiserver replica's client (and one more during a rollout) and the user cluster's client each take an address",
+            )
+            .default(defaults.openvpnCidr),
         caValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.caValidityHours),
         certValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.certValidityHours),
         certEarlyRenewalHours: wholeNumber(0, 876000, "a number of hours").default(defaults.certEarlyRenewalHours),
@@ -250,11 +256,34 @@ export const rawConfigSchema = z
             ctx.addIssue({ code: "custom", path, message, input });
 
         if (c.tunnelMode === "openvpn") {
-            problem(
-                ["tunnelMode"],
-                "the legacy OpenVPN tunnel is not available yet; allowed now: konnectivity",
-                c.tunnelMode,
-            );
+            // The apiserver pods route these networks into the tunnel: none may be the tunnel's
+            // own network or the seed's node network.
+            const routed: [string, string][] = [
+                ["podCidr", c.podCidr],
+                ["serviceCidr", c.serviceCidr],
+                ["workerTenant.network.cidr", c.workerTenant.network.cidr],
+            ];
+            for (const [key, cidr] of [
+                ...routed,
+                ["controlPlaneTenant.network.cidr", c.controlPlaneTenant.network.cidr],
+            ]) {
+                if (cidrsOverlap(c.openvpnCidr, cidr)) {
+                    problem(
+                        ["openvpnCidr"],
+                        `overlaps ${key} (${cidr}); in openvpn mode the tunnel network must be disjoint from the worker, pod, service and seed networks`,
+                        c.openvpnCidr,
+                    );
+                }
+            }
+            for (const [key, cidr] of routed) {
+                if (cidrsOverlap(cidr, c.controlPlaneTenant.network.cidr)) {
+                    problem(
+                        key.split("."),
+                        `overlaps controlPlaneTenant.network.cidr (${c.controlPlaneTenant.network.cidr}); in openvpn mode the apiserver pods route this network into the tunnel, so it must not hold the seed's nodes`,
+                        cidr,
+                    );
+                }
+            }
         }
 
         const networks: [string, string][] = [

@@ -1,7 +1,14 @@
 import type { ControlPlaneLayout } from "./seedObjects";
 
-/** The control-plane applications, by their `app.kubernetes.io/name`. */
-export type AppName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "konnectivity-server";
+/** The applications in a cluster's seed namespace, by their `app.kubernetes.io/name`. */
+export type AppName =
+    | "etcd"
+    | "kube-apiserver"
+    | "kube-controller-manager"
+    | "kube-scheduler"
+    | "konnectivity-server"
+    | "openvpn-server"
+    | "openvpn-client";
 
 /**
  * The labels that select an application's pods. Deployment and StatefulSet selectors are

@@ -1,15 +1,8 @@
-import { get, isUnknown } from "../lib/known";
+import { isUnknown } from "../lib/known";
+import { isOpenvpnServer } from "../lib/openvpn";
 import { stackPolicy } from "../lib/policy";
-import { namespaceOf, objectName, Resource, types } from "../lib/resources";
+import { namespaceOf, Resource } from "../lib/resources";
 import { containersOf, isKonnectivityServer, isWorkload, podTemplate } from "../lib/workloads";
-
-/** The legacy tunnel's server: a Deployment named openvpn-server, or a container of that name. */
-function isOpenvpnServer(workload: Resource, containerNames: unknown[]): boolean {
-    return (
-        (workload.type === types.deployment && objectName(workload) === "openvpn-server") ||
-        containerNames.includes("openvpn-server")
-    );
-}
 
 export const oneTunnelPerCluster = stackPolicy({
     name: "one-tunnel-per-cluster",
@@ -21,10 +14,15 @@ export const oneTunnelPerCluster = stackPolicy({
     check: (resources, _config, report) => {
         const byNamespace = new Map<string, { openvpn: Resource[]; konnectivity: Resource[] }>();
         for (const workload of resources.filter(isWorkload)) {
-            const { containers, unknowns } = containersOf(podTemplate(workload));
+            const template = podTemplate(workload);
+            const { containers, unknowns } = containersOf(template);
             unknowns.forEach(report.unknown);
-            const names = containers.map((c) => get(c.spec, "name"));
-            const openvpn = isOpenvpnServer(workload, names);
+            let openvpn = false;
+            for (const c of containers) {
+                const server = isOpenvpnServer(workload, template, c, resources);
+                if (isUnknown(server)) report.unknown(server);
+                else openvpn ||= server;
+            }
             const konnectivity = containers.some(isKonnectivityServer);
             if (!openvpn && !konnectivity) continue;
             const ns = namespaceOf(workload);
