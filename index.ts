@@ -32,6 +32,13 @@ export = async () => {
         kubeconfig: cluster.kubeconfig,
         /** Tunnels the configuration yields: agents x konnectivity-servers, or the one OpenVPN tunnel. */
         tunnels: cluster.tunnel.tunnels,
+        /** `kubeadm join ...` for a VM the customer brings (secret); a new one after the token expires. */
+        joinCommand: cluster.nodeJoin.joinCommand,
+        /** cloud-init user-data that installs and joins a fresh Ubuntu VM (secret). */
+        workerUserData: cluster.nodeJoin.userData,
+        joinTokenExpiresAt: cluster.nodeJoin.tokenExpiresAt,
+        /** Worker pool nodes by pool: their names (= Node names). */
+        workerPools: Object.fromEntries(cluster.workerPools.map((p, i) => [settings.nodes.pools[i].name, p.nodeNames])),
         /** What runs after this update; the next update reads it back (see components/config/runningState.ts). */
         [runningStateOutput]: cluster.runningState,
     } satisfies Record<string, pulumi.Input<unknown>>;

@@ -6,6 +6,7 @@ export * from "./pki";
 export * from "./controlplane";
 export * from "./cluster";
 export * from "./tunnel";
+export * from "./nodes";
 export * from "./shared/checksum";
 export * from "./shared/kubeconfig";
 export * from "./shared/identities";

@@ -101,7 +101,12 @@ describe("konnectivity agent builders (pure)", () => {
         const container = (await plain(pod.containers))![0] as unknown as Record<string, unknown>;
         assert.strictEqual(await plain(spec.replicas), 2);
         assert.strictEqual(pod.priorityClassName, "system-cluster-critical");
-        assert.deepStrictEqual(pod.tolerations, [{ key: "CriticalAddonsOnly", operator: "Exists" }]);
+        // Independent of the CNI: host network, and scheduled on nodes that are not ready (no CNI yet, or a broken one).
+        assert.strictEqual(pod.hostNetwork, true);
+        assert.deepStrictEqual(pod.tolerations, [
+            { key: "CriticalAddonsOnly", operator: "Exists" },
+            { key: "node.kubernetes.io/not-ready", operator: "Exists" },
+        ]);
         assert.deepStrictEqual((await plain(template.metadata))!.annotations, { [checksumAnnotation]: "abc" });
         const anti = (await plain(pod.affinity))!.podAntiAffinity as Record<string, Array<Record<string, unknown>>>;
         assert.strictEqual(
@@ -141,6 +146,7 @@ describe("konnectivity agent builders (pure)", () => {
         const template = (await plain((await plain(ds.spec))!.template))!;
         const pod = (await plain(template.spec))!;
         assert.deepStrictEqual(pod.tolerations, [{ operator: "Exists" }]);
+        assert.strictEqual(pod.hostNetwork, true);
         assert.strictEqual(pod.affinity, undefined);
     });
 

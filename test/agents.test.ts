@@ -102,7 +102,12 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
         assert.strictEqual(at(agent, "readinessProbe.httpGet.path"), "/readyz");
         const pod = at(agents.inputs, "spec.template.spec") as Record<string, unknown>;
         assert.strictEqual(pod.priorityClassName, "system-cluster-critical");
-        assert.deepStrictEqual(pod.tolerations, [{ key: "CriticalAddonsOnly", operator: "Exists" }]);
+        // Independent of the CNI: host network, and scheduled on nodes that are not ready (no CNI yet, or a broken one).
+        assert.strictEqual(pod.hostNetwork, true);
+        assert.deepStrictEqual(pod.tolerations, [
+            { key: "CriticalAddonsOnly", operator: "Exists" },
+            { key: "node.kubernetes.io/not-ready", operator: "Exists" },
+        ]);
         assert.strictEqual(
             at(pod, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey"),
             "kubernetes.io/hostname",
@@ -139,7 +144,8 @@ describe("konnectivity agents in the user cluster (dev stack under mocks)", () =
         ]);
         // Kubernetes' own role for the kubelet API; the stack creates no role of its own.
         assert.strictEqual(at(binding.inputs, "roleRef.name"), "system:kubelet-api-admin");
-        assert.deepStrictEqual(ofType(run.resources, K.clusterRole), []);
+        const component = one(run.resources, "gks:index:KonnectivityAgents", "dev-user-cluster");
+        assert.deepStrictEqual(ofType(descendantsOf(run.resources, component), K.clusterRole), []);
     });
 
     it("pairs the real certificates: agent <- server's --cluster-ca-cert, server <- agent's --ca-cert, host is a SAN", () => {

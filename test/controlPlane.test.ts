@@ -239,6 +239,8 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
         assert.strictEqual(flag(apiserver, "authorization-mode"), "Node,RBAC");
         assert.strictEqual(flag(apiserver, "service-cluster-ip-range"), "10.240.16.0/20");
         assert.strictEqual(flag(apiserver, "kubelet-preferred-address-types"), "InternalIP,ExternalIP");
+        // Kubelet serving certificates come from the cluster CA, so kube-apiserver checks them against it.
+        assert.strictEqual(flag(apiserver, "kubelet-certificate-authority"), flag(apiserver, "client-ca-file"));
         for (const f of [
             "etcd-servers",
             "etcd-cafile",
@@ -365,7 +367,9 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
     });
 
     it("annotates every pod template with the checksum of exactly the files it mounts", () => {
-        const workloads = [...ofType(run.resources, T.deployment), ...ofType(run.resources, T.statefulSet)];
+        const workloads = [...ofType(run.resources, T.deployment), ...ofType(run.resources, T.statefulSet)].filter(
+            (w) => at(w.inputs, "metadata.namespace") === "cluster-dev",
+        );
         for (const w of workloads) {
             const files = mountedFiles(run, w);
             assert.ok(

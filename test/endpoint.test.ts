@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { endpointPlan, EndpointPlanArgs, ListenerRequest, seedNodePortRules, tcpMonitor } from "../components/endpoint";
 import { at, one, ofType, ProgramRun, RecordedResource, runProgram } from "./harness";
-import { devConfig, devRun } from "./fixtures";
+import { devConfig, devObject, devRun } from "./fixtures";
 
 const T = {
     lb: "openstack:loadbalancer/loadBalancer:LoadBalancer",
@@ -154,8 +154,8 @@ describe("API endpoint (dev stack under mocks)", () => {
 
     it("puts the load balancer on the seed subnet in the control-plane tenant, with a floating IP on its VIP port", () => {
         const lb = one(run.resources, T.lb);
-        const subnet = one(run.resources, "openstack:networking/subnet:Subnet", "dev-control-plane");
-        assert.strictEqual(lb.inputs.vipSubnetId, subnet.id);
+        const seedNetwork = devObject<{ network: { subnetId: string } }>("controlPlaneTenant").network;
+        assert.strictEqual(lb.inputs.vipSubnetId, seedNetwork.subnetId);
         assert.strictEqual(lb.inputs.loadbalancerProvider, "amphora");
         assert.strictEqual(lb.provider, one(run.resources, "pulumi:providers:openstack", "dev-control-plane").urn);
         const fip = one(run.resources, T.fip);

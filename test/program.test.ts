@@ -20,7 +20,34 @@ describe("the dev stack (Pulumi.dev.yaml under mocks)", () => {
         if (run.error) throw run.error;
     });
 
-    for (const tenant of ["dev-control-plane", "dev-workers"]) {
+    describe("the control-plane tenant (adopted: the seed's project and network exist before any cluster)", () => {
+        const adopted = devObject<{ project: { id: string }; network: Record<string, string> }>("controlPlaneTenant");
+
+        it("creates no project, network, subnet, router or interface", () => {
+            for (const type of [T.project, T.network, T.subnet, T.router, T.routerInterface]) {
+                assert.ok(!ofType(run.resources, type).some((r) => r.name === "dev-control-plane"), type);
+            }
+            assert.strictEqual(
+                ofType(run.resources, T.provider).filter((r) => r.name === "dev-control-plane-bootstrap").length,
+                0,
+            );
+        });
+
+        it("works through a provider scoped to the adopted project, with the secret password still secret", () => {
+            const provider = one(run.resources, T.provider, "dev-control-plane");
+            assert.strictEqual(provider.inputs.tenantId, adopted.project.id);
+            assert.strictEqual(provider.inputs.password, standInSecrets.controlPlaneCredentialSecret);
+            assert.ok(JSON.stringify(provider.wireInputs).includes("4dabf18193072939515e22adb298388d"));
+        });
+
+        it("exports the adopted ids and reads the router's external address", () => {
+            assert.strictEqual(run.outputs.controlPlaneProjectId, adopted.project.id);
+            assert.strictEqual(run.outputs.controlPlaneSubnetId, adopted.network.subnetId);
+            assert.match(String(run.outputs.controlPlaneRouterAddress), /^203\.0\.113\.\d+$/);
+        });
+    });
+
+    for (const tenant of ["dev-workers"]) {
         describe(`tenant ${tenant}`, () => {
             it("creates its project through a bootstrap provider and assigns the deployer's roles", () => {
                 const project = one(run.resources, T.project, tenant);
@@ -37,8 +64,7 @@ describe("the dev stack (Pulumi.dev.yaml under mocks)", () => {
                 const provider = one(run.resources, T.provider, tenant);
                 const project = one(run.resources, T.project, tenant);
                 assert.strictEqual(provider.inputs.tenantId, project.id);
-                const secretKey = tenant === "dev-workers" ? "workerCredentialSecret" : "controlPlaneCredentialSecret";
-                assert.strictEqual(provider.inputs.password, standInSecrets[secretKey]);
+                assert.strictEqual(provider.inputs.password, standInSecrets.workerCredentialSecret);
                 assert.ok(JSON.stringify(provider.wireInputs).includes("4dabf18193072939515e22adb298388d"));
             });
 
@@ -75,21 +101,14 @@ describe("the dev stack (Pulumi.dev.yaml under mocks)", () => {
         });
     }
 
-    it("subnets get the configured CIDRs", () => {
-        assert.strictEqual(one(run.resources, T.subnet, "dev-control-plane").inputs.cidr, "10.0.0.0/24");
+    it("gives the worker subnet the configured CIDR", () => {
         assert.strictEqual(one(run.resources, T.subnet, "dev-workers").inputs.cidr, "192.168.1.0/24");
     });
 
-    it("exports both tenants' ids and the routers' external addresses", () => {
+    it("exports the worker tenant's ids and its router's external address", () => {
         const router = one(run.resources, T.router, "dev-workers");
         assert.strictEqual(run.outputs.workerRouterAddress, at(router.outputs, "externalFixedIps[0].ipAddress"));
-        for (const key of [
-            "controlPlaneProjectId",
-            "workerProjectId",
-            "workerSubnetId",
-            "controlPlaneSubnetId",
-            "workerSecurityGroupId",
-        ]) {
+        for (const key of ["workerProjectId", "workerSubnetId", "workerSecurityGroupId"]) {
             assert.match(String(run.outputs[key]), /^[0-9a-f-]{36}$/, key);
         }
     });
@@ -118,7 +137,7 @@ describe("adopting what exists", () => {
         if (run.error) throw run.error;
         assert.deepStrictEqual(
             ofType(run.resources, T.project).map((r) => r.name),
-            ["dev-control-plane"],
+            [],
         );
         assert.strictEqual(
             ofType(run.resources, T.provider).filter((r) => r.name === "dev-workers-bootstrap").length,
@@ -128,24 +147,5 @@ describe("adopting what exists", () => {
         assert.strictEqual(provider.inputs.applicationCredentialId, "ac-123");
         assert.strictEqual(provider.inputs.tenantId, undefined, "application credentials carry their own scope");
         assert.strictEqual(run.outputs.workerProjectId, "0c9d6a52-5ac8-4a5e-9f6b-6f1d2a3b4c5d");
-    });
-
-    it("adopts the control-plane network by id, creating no network, subnet or router, and reads the router's address", async () => {
-        const controlPlaneTenant = devObject<{ credentials: unknown }>("controlPlaneTenant");
-        const run = await runProgram(
-            devConfig({
-                controlPlaneTenant: {
-                    project: { id: "provider-project" },
-                    network: { cidr: "10.0.0.0/24", networkId: "net-1", subnetId: "subnet-1", routerId: "router-1" },
-                    credentials: controlPlaneTenant.credentials,
-                },
-            }),
-        );
-        if (run.error) throw run.error;
-        for (const type of [T.project, T.network, T.subnet, T.router, T.routerInterface]) {
-            assert.ok(!ofType(run.resources, type).some((r) => r.name === "dev-control-plane"), type);
-        }
-        assert.strictEqual(run.outputs.controlPlaneSubnetId, "subnet-1");
-        assert.match(String(run.outputs.controlPlaneRouterAddress), /^203\.0\.113\.\d+$/);
     });
 });

@@ -1,5 +1,13 @@
 import * as assert from "assert";
-import { compareRuns, StateResource, withChange, withoutKeyMaterial } from "./harness/compare";
+import {
+    Change,
+    ComparedResource,
+    compareRuns,
+    StateResource,
+    withChange,
+    withoutKeyMaterial,
+} from "./harness/compare";
+import { at, descendantsOf, ofType } from "./harness";
 import { devRun } from "./fixtures";
 import snapshot from "./snapshots/devStackBeforeTunnelRedesign.json";
 
@@ -7,7 +15,8 @@ import snapshot from "./snapshots/devStackBeforeTunnelRedesign.json";
  * The tunnel part's redesign (one folder per mode, owning both ends) moved code, not resources:
  * the dev stack as main registered it before (the snapshot) and as it registers it now must give
  * an update that changes nothing on an existing cluster. Key material differs from run to run
- * (the TLS mock makes new keys), so both sides compare with it replaced by labels.
+ * (the TLS mock makes new keys), so both sides compare with it replaced by labels. The nodes part,
+ * merged after it, changes an existing cluster on purpose; those changes are listed and checked.
  */
 describe("the tunnel redesign on an existing cluster (the dev stack before and after)", () => {
     let compared: ReturnType<typeof compareRuns>;
@@ -18,9 +27,76 @@ describe("the tunnel redesign on an existing cluster (the dev stack before and a
             inputs: r.custom ? (withoutKeyMaterial(r.inputs) as Record<string, unknown>) : {},
         }));
         compared = compareRuns(snapshot.resources, now);
-        assert.deepStrictEqual(withChange(compared, "deleted"), [], "lost (or renamed without an alias)");
-        assert.deepStrictEqual(withChange(compared, "created"), [], "new");
-        assert.deepStrictEqual(withChange(compared, "updated"), [], "changed inputs");
+        // What the nodes part changes on purpose (the join path, add-ons, pools, the worker rules,
+        // agents on the host network, kube-apiserver verifying kubelets) is checked below; nothing else.
+        const nodesPart = new Set(
+            ["gks:index:NodeJoin", "gks:index:ClusterAddons", "gks:index:WorkerPool"].flatMap((type) =>
+                ofType(run.resources, type).flatMap((c) => [
+                    c.urn,
+                    ...descendantsOf(run.resources, c).map((r) => r.urn),
+                ]),
+            ),
+        );
+        const byNodes = (c: ComparedResource) =>
+            nodesPart.has(c.urn) || nodesChanges.some(([change, name]) => name === c.name && change === c.change);
+        assert.deepStrictEqual(
+            withChange(compared, "deleted").filter((c) => !byNodes(c)),
+            [],
+            "lost (or renamed without an alias)",
+        );
+        assert.deepStrictEqual(
+            withChange(compared, "created").filter((c) => !byNodes(c)),
+            [],
+            "new",
+        );
+        assert.deepStrictEqual(
+            withChange(compared, "updated").filter((c) => !byNodes(c)),
+            [],
+            "changed inputs",
+        );
+    });
+
+    // The nodes part on an existing cluster, outside its own components.
+    const nodesChanges: [Change, string, string][] = [
+        ["deleted", "dev-workers-internal-tcp", "blanket TCP between workers, now per port"],
+        ["deleted", "dev-workers-internal-udp", "blanket UDP between workers, now per port"],
+        ["deleted", "dev-workers-internal-ipip", "Calico's IP-in-IP, not used by Cilium"],
+        ["created", "dev-workers-internal-kubelet", "kubelet between workers"],
+        ["created", "dev-workers-internal-nodeports-tcp", "NodePorts between workers"],
+        ["created", "dev-workers-internal-nodeports-udp", "NodePorts between workers"],
+        ["created", "dev-workers-cni-vxlan", "Cilium's VXLAN"],
+        ["created", "dev-workers-cni-health", "Cilium's health checks"],
+        ["created", "dev-random", "the join tokens' random provider"],
+        ["created", "dev-time", "the join tokens' time provider"],
+        ["updated", "dev-workers", "the group's description"],
+        ["updated", "dev-workers-internal-icmp", "the rule's description"],
+        ["updated", "dev-apiserver", "--kubelet-certificate-authority"],
+        ["updated", "dev-user-cluster", "agents on the host network, tolerating not-ready nodes"],
+    ];
+    for (const [change, name, why] of nodesChanges) {
+        it(`${change === "deleted" ? "deletes" : change === "created" ? "creates" : "updates"} ${name}: ${why}`, () => {
+            const found = compared.filter((c) => c.name === name && c.change === change && c.custom);
+            assert.strictEqual(found.length, 1, JSON.stringify(compared.filter((c) => c.name === name)));
+        });
+    }
+
+    it("changes kube-apiserver only by --kubelet-certificate-authority, and the agents only by host network and the not-ready toleration", async () => {
+        const run = await devRun();
+        const deployment = (name: string) => (r: { name: string; type: string }) =>
+            r.name === name && r.type === "kubernetes:apps/v1:Deployment";
+        const flags = (inputs: Record<string, unknown>) =>
+            (at(inputs, "spec.template.spec.containers[0].args") as string[]).map((a) => a.split("=")[0]);
+        const before = flags(snapshot.resources.find(deployment("dev-apiserver"))!.inputs);
+        const now = flags(run.resources.find(deployment("dev-apiserver"))!.inputs);
+        assert.deepStrictEqual(
+            now.filter((f) => !before.includes(f)),
+            ["--kubelet-certificate-authority"],
+        );
+        assert.strictEqual(now.length, before.length + 1);
+        assert.deepStrictEqual(compared.find(deployment("dev-user-cluster"))!.changedInputs, [
+            "spec.template.spec.hostNetwork",
+            "spec.template.spec.tolerations[1]",
+        ]);
     });
 
     it("moved only the user cluster's provider and the kubelet-API binding, which serve every mode, to the cluster", () => {

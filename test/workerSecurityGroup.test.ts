@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { ciliumNodeTraffic } from "../components/nodes";
 import { workerSecurityRules } from "../components/tenant";
 import { isWholeInternet } from "../components/config/cidr";
 import { one, ofType } from "./harness";
@@ -46,6 +47,24 @@ describe("worker security rules (pure)", () => {
         );
     });
 
+    it("admits between nodes exactly kubelet, NodePorts, ICMP and the CNI's ports", () => {
+        const inside = workerSecurityRules({ sshAllowedCidrs: [], cniTraffic: ciliumNodeTraffic }).filter(
+            (r) => r.direction === "ingress",
+        );
+        assert.deepStrictEqual(
+            inside.map((r) => [r.protocol, r.portRangeMin, r.portRangeMax]),
+            [
+                ["tcp", 10250, 10250],
+                ["tcp", 30000, 32767],
+                ["udp", 30000, 32767],
+                ["icmp", undefined, undefined],
+                ["udp", 8472, 8472],
+                ["tcp", 4240, 4240],
+            ],
+        );
+        assert.ok(inside.every((r) => r.remoteGroup === "self"));
+    });
+
     it("gives every rule a distinct key, so editing the allowlist replaces no other rule", () => {
         const keys = workerSecurityRules({ sshAllowedCidrs: ["198.51.100.0/24", "203.0.113.7/32"] }).map((r) => r.key);
         assert.strictEqual(new Set(keys).size, keys.length);
@@ -62,7 +81,8 @@ describe("worker security group (dev stack under mocks)", () => {
         const ingress = ofType(run.resources, ruleType).filter(
             (r) => r.inputs.securityGroupId === group.id && r.inputs.direction === "ingress",
         );
-        assert.strictEqual(ingress.length, 5);
+        // kubelet, NodePorts tcp and udp, ICMP, Cilium's VXLAN and health, SSH from the allowlist.
+        assert.strictEqual(ingress.length, 7);
         for (const rule of ingress) {
             const prefix = rule.inputs.remoteIpPrefix as string | undefined;
             if (prefix === undefined) {

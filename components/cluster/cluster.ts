@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { RunningState, secretSettings, Settings } from "../config";
+import * as time from "@pulumiverse/time";
+import { requireValidated, RunningState, secretSettings, Settings } from "../config";
 import { ApiEndpoint } from "../endpoint";
 import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
@@ -9,9 +11,10 @@ import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
 import { kubeletApiClusterRoleBinding, tunnelFor, UserClusterTunnel } from "../tunnel";
+import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
-    /** Validated settings, from `loadSettings()` (stack config) or built by a platform stack. */
+    /** Validated settings: `loadSettings()` (stack config) or `parseSettings({...})` (a plain object). */
     settings: Settings;
 }
 
@@ -34,10 +37,15 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly userClusterProvider: k8s.Provider;
     /** The tunnel mode's user-cluster half (KonnectivityAgents or OpenvpnClient). */
     public readonly tunnel: UserClusterTunnel;
+    /** The join path for any node: token, cluster-info, join RBAC, serving-certificate approval. */
+    public readonly nodeJoin: NodeJoin;
+    public readonly addons: ClusterAddons;
+    public readonly workerPools: WorkerPool[];
     /** What the cluster runs once this update succeeded; a stack exports it as `clusterState`. */
     public readonly runningState: pulumi.Output<RunningState>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireValidated(args.settings, `Cluster ${name}`);
         const settings = secretSettings(args.settings);
         super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
@@ -56,7 +64,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.workerSecurityGroup = new WorkerSecurityGroup(
             `${name}-workers`,
-            { sshAllowedCidrs: settings.access.sshAllowedCidrs },
+            { sshAllowedCidrs: settings.access.sshAllowedCidrs, cniTraffic: ciliumNodeTraffic },
             { parent: this.workerTenant, provider: this.workerTenant.provider },
         );
 
@@ -154,10 +162,67 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, provider: this.userClusterProvider },
         );
 
+        // Nodes: through the user-cluster provider, which exists only after the control plane.
+        // Join tokens come from random strings and rotate with time resources, each with its provider.
+        const tokenProviders = [
+            new random.Provider(`${name}-random`, {}, { parent: this }),
+            new time.Provider(`${name}-time`, {}, { parent: this }),
+        ];
+        const userCluster = { parent: this, providers: [this.userClusterProvider, ...tokenProviders] };
+        const caCertPem = this.pki.authorities.cluster.certPem;
+        this.nodeJoin = new NodeJoin(
+            `${name}-join`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                caCertPem,
+                serviceCidr: networking.serviceCidr,
+                podCidr: networking.podCidr,
+                clusterDomain: networking.clusterDomain,
+                workerCidr: tenants.worker.network.cidr,
+                joinTokenHours: settings.nodes.joinTokenHours,
+            },
+            userCluster,
+        );
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                clusterName: settings.clusterName,
+                versions: settings.versions,
+                publicAddress,
+                podCidr: networking.podCidr,
+                serviceCidr: networking.serviceCidr,
+                clusterDomain: networking.clusterDomain,
+            },
+            userCluster,
+        );
+        this.workerPools = settings.nodes.pools.map(
+            (pool) =>
+                new WorkerPool(
+                    `${name}-${pool.name}`,
+                    {
+                        clusterName: settings.clusterName,
+                        pool,
+                        publicAddress,
+                        caCertPem,
+                        networkId: this.workerTenant.networkId,
+                        subnetId: this.workerTenant.subnetId,
+                        securityGroupId: this.workerSecurityGroup.securityGroupId,
+                        joinTokenHours: settings.nodes.joinTokenHours,
+                        userCluster: this.userClusterProvider,
+                        joinReady: [this.nodeJoin],
+                    },
+                    { parent: this, providers: [this.workerTenant.provider, ...tokenProviders] },
+                ),
+        );
+
         this.runningState = this.controlPlane.runningState;
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             tunnels: this.tunnel.tunnels,
+            joinCommand: this.nodeJoin.joinCommand,
+            workerUserData: this.nodeJoin.userData,
             runningState: this.runningState,
         });
     }

@@ -30,6 +30,10 @@ export const defaults = {
     caValidityHours: 87600,
     certValidityHours: 8760,
     certEarlyRenewalHours: 720,
+    /** kubeadm's default bootstrap-token TTL (DefaultTokenDuration, 24 h). */
+    joinTokenHours: 24,
+    workerPools: [] as never[],
+    workerBootVolumeSizeGb: 20,
     /** Roles the deployer gets in a project this stack creates. */
     projectRoles: ["member", "load-balancer_member"],
     projectDomainId: "default",
@@ -37,3 +41,6 @@ export const defaults = {
 
 /** Config keys that hold secrets; set them with `pulumi config set --secret`. */
 export const secretKeys = ["seedKubeconfig", "controlPlaneCredentialSecret", "workerCredentialSecret"] as const;
+
+/** The project's config namespace: keys are `gks-cluster:<key>`. */
+export const configNamespace = "gks-cluster";

@@ -1,7 +1,11 @@
 export * from "./settings";
 export * from "./ports";
-export { defaults, secretKeys } from "./defaults";
-export { loadSettings, ConfigError, ConfigProblem, configNamespace, requiredSecretKeys } from "./load";
+export { ClusterConfig, TenantConfig, SeedConfig } from "./clusterConfig";
+export { defaults, secretKeys, configNamespace } from "./defaults";
+export { loadSettings } from "./load";
+export { parseSettings, ParseOptions, requiredSecretKeys, clusterConfigKeys } from "./parse";
+export { ConfigError, ConfigProblem } from "./problems";
+export { isValidated, requireValidated } from "./validated";
 export { VersionPins, images, supportedKubernetesVersions, versionPins } from "./versions";
 export { secretCredentials, secretSettings } from "./secrets";
 export { RunningState, parseRunningState, runningStateOutput, withRunningState } from "./runningState";

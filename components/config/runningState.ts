@@ -1,5 +1,6 @@
-import { ConfigError } from "./load";
+import { ConfigError } from "./problems";
 import { Settings, TunnelMode } from "./settings";
+import { markValidated, requireValidated } from "./validated";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -53,7 +54,8 @@ export function parseRunningState(recorded: unknown): RunningState | undefined {
     return { kubernetesVersion: kubernetesVersion as string, tunnelMode: tunnelMode as TunnelMode };
 }
 
-/** The settings of a cluster that runs `running` now (undefined: a new cluster). */
+/** The settings of a cluster that runs `running` now (undefined: a new cluster); validated settings only. */
 export function withRunningState(settings: Settings, running: RunningState | undefined): Settings {
-    return { ...settings, running };
+    requireValidated(settings, "withRunningState");
+    return markValidated({ ...settings, running });
 }

@@ -17,16 +17,16 @@ export type ProjectSettings =
           readonly description: string;
           readonly roles: readonly string[];
       }
-    | { readonly kind: "adopt"; readonly id: string };
+    | { readonly kind: "adopt"; readonly id: pulumi.Input<string> };
 
 export type NetworkSettings =
     | { readonly kind: "create"; readonly cidr: string }
     | {
           readonly kind: "adopt";
           readonly cidr: string;
-          readonly networkId: string;
-          readonly subnetId: string;
-          readonly routerId: string;
+          readonly networkId: pulumi.Input<string>;
+          readonly subnetId: pulumi.Input<string>;
+          readonly routerId: pulumi.Input<string>;
       };
 
 /** How the OpenStack provider of a tenant authenticates. Secrets stay Outputs. */
@@ -61,13 +61,32 @@ export interface TenantSettings {
     readonly credentials: Credentials;
 }
 
+/** A pool of worker VMs the stack creates in the worker tenant. */
+export interface WorkerPoolSettings {
+    readonly name: string;
+    readonly size: number;
+    readonly flavor: string;
+    /** A Glance image name, looked up (the most recent image of that name). */
+    readonly image: string;
+    readonly bootVolumeSizeGb: number;
+    /** A Nova key pair for SSH, if any. */
+    readonly keyPair?: string;
+    /** The versions its kubelets run: the cluster's unless the pool pins an older minor. */
+    readonly versions: VersionPins;
+}
+
 export interface NodePorts {
     readonly apiserver: number;
     readonly tunnel: number;
     readonly openvpn: number;
 }
 
-/** The validated stack configuration, defaults applied. Builders and components read only this. */
+/**
+ * The validated configuration of one cluster, defaults applied and derived values derived.
+ * Builders and components read only this. Made only by `parseSettings` (a plain object) or
+ * `loadSettings` (stack config); `Cluster` refuses any other object, so a copy with a changed
+ * field cannot skip validation or keep a derived value of another cluster.
+ */
 export interface Settings {
     readonly clusterName: string;
     /** The Kubernetes minor and every version it pins (images). */
@@ -83,8 +102,13 @@ export interface Settings {
     readonly seed: {
         readonly kubeconfig: pulumi.Output<string>;
         readonly nodeAddresses: readonly string[];
-        readonly securityGroupId: string;
-        /** The namespace in the seed that holds this cluster's control plane. */
+        readonly securityGroupId: pulumi.Input<string>;
+        /**
+         * The project that owns the seed nodes' security group, when it is not the control-plane
+         * tenant's: the NodePort rules then go through a provider scoped to it.
+         */
+        readonly securityGroupProjectId?: pulumi.Input<string>;
+        /** The namespace in the seed that holds this cluster's control plane, `cluster-<name>`. */
         readonly namespace: string;
         readonly nodePorts: NodePorts;
     };
@@ -117,6 +141,11 @@ export interface Settings {
         readonly caValidityHours: number;
         readonly certValidityHours: number;
         readonly earlyRenewalHours: number;
+    };
+    readonly nodes: {
+        /** Lifetime of the join token (and of a pool node's own token), in hours. */
+        readonly joinTokenHours: number;
+        readonly pools: readonly WorkerPoolSettings[];
     };
     /** What the cluster runs now, from the stack's last outputs; absent for a new cluster. */
     readonly running?: RunningState;

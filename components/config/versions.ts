@@ -16,6 +16,17 @@
  *   which the module proxy does not serve, so it cannot be built and checked here: it gets
  *   v0.34.0, the newest served ANP not newer than its minor (upstream's own 1.35 manifests pin the
  *   older v0.31.2; ANP servers and agents of adjacent minors interoperate).
+ * - coredns: kubeadm's pin at that tag, `CoreDNSVersion` in cmd/kubeadm/app/constants/constants.go
+ *   (v1.35.8: v1.13.1, v1.36.5: v1.14.2, v1.37.2: v1.14.6); image registry.k8s.io/coredns/coredns.
+ * - kube-proxy: the Kubernetes release itself (registry.k8s.io/kube-proxy), as kubeadm deploys it.
+ * - cilium (the CNI, quay.io/cilium): v1.20.2, the newest release the module proxy serves
+ *   (`go list -m github.com/cilium/cilium@v1.20.2`; v1.20.3 and v1.21.0 are not served). Its
+ *   Documentation/network/kubernetes/requirements.rst lists 1.33 to 1.36 as e2e-tested; 1.37 is newer
+ *   than its tested list and relies on Kubernetes' API compatibility (the APIs it uses, discovery,
+ *   networking and CRDs v1, are GA and unchanged in 1.37).
+ * - kubelet-csr-approver (postfinance, ghcr.io/postfinance/kubelet-csr-approver): v1.2.14, its newest
+ *   tag (2026-04-09), built against client-go v0.35; it only reads and approves
+ *   certificates.k8s.io/v1 CSRs, which every supported minor serves.
  */
 export interface VersionPins {
     /** The minor a stack selects, e.g. "1.36". */
@@ -26,12 +37,45 @@ export interface VersionPins {
     readonly etcd: string;
     /** The apiserver-network-proxy release, e.g. "v0.36.0". */
     readonly konnectivity: string;
+    /** The CoreDNS image tag kubeadm deploys at this release, e.g. "v1.14.2". */
+    readonly coredns: string;
+    /** The Cilium release (agent and operator), e.g. "v1.20.2". */
+    readonly cilium: string;
+    /** The kubelet-csr-approver release, e.g. "v1.2.14". */
+    readonly kubeletCsrApprover: string;
 }
 
+const cilium = "v1.20.2";
+const kubeletCsrApprover = "v1.2.14";
+
 const pins: readonly VersionPins[] = [
-    { minor: "1.35", kubernetes: "v1.35.8", etcd: "3.6.6-0", konnectivity: "v0.34.0" },
-    { minor: "1.36", kubernetes: "v1.36.5", etcd: "3.6.8-0", konnectivity: "v0.36.0" },
-    { minor: "1.37", kubernetes: "v1.37.2", etcd: "3.7.0-0", konnectivity: "v0.36.0" },
+    {
+        minor: "1.35",
+        kubernetes: "v1.35.8",
+        etcd: "3.6.6-0",
+        konnectivity: "v0.34.0",
+        coredns: "v1.13.1",
+        cilium,
+        kubeletCsrApprover,
+    },
+    {
+        minor: "1.36",
+        kubernetes: "v1.36.5",
+        etcd: "3.6.8-0",
+        konnectivity: "v0.36.0",
+        coredns: "v1.14.2",
+        cilium,
+        kubeletCsrApprover,
+    },
+    {
+        minor: "1.37",
+        kubernetes: "v1.37.2",
+        etcd: "3.7.0-0",
+        konnectivity: "v0.36.0",
+        coredns: "v1.14.6",
+        cilium,
+        kubeletCsrApprover,
+    },
 ];
 
 /** Oldest first: an upgrade moves one step along this list. */
@@ -47,7 +91,10 @@ export function versionPins(minor: string): VersionPins {
     return found;
 }
 
-/** Every image a cluster runs, by component, pinned by its versions; all from registry.k8s.io. */
+/**
+ * Every image a cluster runs, by component, pinned by its versions: Kubernetes' own from
+ * registry.k8s.io, the CNI from quay.io/cilium, the serving-certificate approver from ghcr.io.
+ */
 export function images(pins: VersionPins) {
     return {
         "kube-apiserver": `registry.k8s.io/kube-apiserver:${pins.kubernetes}`,
@@ -56,5 +103,10 @@ export function images(pins: VersionPins) {
         etcd: `registry.k8s.io/etcd:${pins.etcd}`,
         "konnectivity-server": `registry.k8s.io/kas-network-proxy/proxy-server:${pins.konnectivity}`,
         "konnectivity-agent": `registry.k8s.io/kas-network-proxy/proxy-agent:${pins.konnectivity}`,
+        "kube-proxy": `registry.k8s.io/kube-proxy:${pins.kubernetes}`,
+        coredns: `registry.k8s.io/coredns/coredns:${pins.coredns}`,
+        cilium: `quay.io/cilium/cilium:${pins.cilium}`,
+        "cilium-operator": `quay.io/cilium/operator-generic:${pins.cilium}`,
+        "kubelet-csr-approver": `ghcr.io/postfinance/kubelet-csr-approver:${pins.kubeletCsrApprover}`,
     } as const;
 }

@@ -52,6 +52,9 @@ export function apiserverFlags(o: ApiserverFlagOptions): string[] {
         `--tls-private-key-file=${file(pki, files.apiserverKey)}`,
         `--kubelet-client-certificate=${file(pki, files.kubeletClientCert)}`,
         `--kubelet-client-key=${file(pki, files.kubeletClientKey)}`,
+        // Kubelets get serving certificates from the cluster CA (serverTLSBootstrap, approved by
+        // kubelet-csr-approver), so kube-apiserver verifies every kubelet it reaches through the tunnel.
+        `--kubelet-certificate-authority=${file(pki, files.ca)}`,
         `--kubelet-preferred-address-types=${o.kubeletPreferredAddressTypes.join(",")}`,
         `--proxy-client-cert-file=${file(pki, files.frontProxyClientCert)}`,
         `--proxy-client-key-file=${file(pki, files.frontProxyClientKey)}`,

@@ -1,4 +1,4 @@
 export { Tenant, TenantArgs } from "./tenant";
 export { WorkerSecurityGroup, WorkerSecurityGroupArgs } from "./workerSecurityGroup";
-export { workerSecurityRules, SecurityRule } from "./workerSecurityRules";
+export { workerSecurityRules, SecurityRule, NodeTraffic } from "./workerSecurityRules";
 export { providerArgs } from "./providerArgs";

@@ -1,10 +1,12 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { workerSecurityRules } from "./workerSecurityRules";
+import { NodeTraffic, workerSecurityRules } from "./workerSecurityRules";
 
 export interface WorkerSecurityGroupArgs {
     /** Sources allowed to SSH into the workers; empty (the default) admits none. */
     sshAllowedCidrs?: readonly string[];
+    /** Ports the CNI needs between nodes (none by default). */
+    cniTraffic?: readonly NodeTraffic[];
 }
 
 /**
@@ -16,18 +18,19 @@ export class WorkerSecurityGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: WorkerSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gks:index:WorkerSecurityGroup", name, args, opts);
-        const { sshAllowedCidrs = [] } = args;
+        const { sshAllowedCidrs = [], cniTraffic = [] } = args;
 
         const group = new openstack.networking.SecGroup(
             name,
             {
                 name,
-                description: "gks workers: node-to-node traffic and SSH allowlist only; agents dial out",
+                description:
+                    "gks workers: kubelet, NodePorts, ICMP and the CNI between nodes, SSH allowlist; agents dial out",
                 deleteDefaultRules: true,
             },
             { parent: this },
         );
-        for (const rule of workerSecurityRules({ sshAllowedCidrs })) {
+        for (const rule of workerSecurityRules({ sshAllowedCidrs, cniTraffic })) {
             new openstack.networking.SecGroupRule(
                 `${name}-${rule.key}`,
                 {

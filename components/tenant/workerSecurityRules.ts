@@ -1,7 +1,11 @@
 /**
  * The worker security group's rules. Workers expose nothing to the internet: konnectivity
  * agents dial out to the control plane, so the only ingress is node-to-node traffic inside
- * the group (CNI overlay, NodePorts, kubelet) and SSH from an explicit allowlist.
+ * the group and SSH from an explicit allowlist. Between nodes only what Kubernetes and the CNI
+ * use: the kubelet (agents on one node reach the kubelets of the others), NodePorts, ICMP (path
+ * MTU discovery, the CNI's health pings) and the CNI's own ports. Pod-to-pod traffic rides inside
+ * the CNI's overlay, so it needs no rule of its own; a host-network service reached from other
+ * nodes needs a rule added to the group.
  */
 export interface SecurityRule {
     /** Stable and unique within the group: names the rule's resource, so editing a list keeps the others. */
@@ -18,34 +22,51 @@ export interface SecurityRule {
     readonly remoteGroup?: "self";
 }
 
-export interface WorkerSecurityRulesArgs {
-    readonly sshAllowedCidrs: readonly string[];
+/** A port the CNI needs between nodes, e.g. its overlay's. */
+export interface NodeTraffic {
+    readonly key: string;
+    readonly description: string;
+    readonly protocol: "tcp" | "udp";
+    readonly port: number;
 }
 
-export function workerSecurityRules({ sshAllowedCidrs }: WorkerSecurityRulesArgs): SecurityRule[] {
+export interface WorkerSecurityRulesArgs {
+    readonly sshAllowedCidrs: readonly string[];
+    /** What the CNI needs between nodes (the nodes part says: ciliumNodeTraffic). */
+    readonly cniTraffic?: readonly NodeTraffic[];
+}
+
+export const kubeletPort = 10250;
+export const nodePortRange = { min: 30000, max: 32767 } as const;
+
+export function workerSecurityRules({ sshAllowedCidrs, cniTraffic = [] }: WorkerSecurityRulesArgs): SecurityRule[] {
     const insideGroup: SecurityRule[] = [
-        // kubelet 10250, NodePorts 30000-32767, BGP 179 and every other TCP port between nodes.
         {
-            key: "internal-tcp",
-            description: "TCP between worker nodes (kubelet, NodePorts, BGP)",
+            key: "internal-kubelet",
+            description: "kubelet API between worker nodes (konnectivity agents reach every kubelet)",
             protocol: "tcp",
-            portRangeMin: 1,
-            portRangeMax: 65535,
+            portRangeMin: kubeletPort,
+            portRangeMax: kubeletPort,
         },
-        // VXLAN 4789 / flannel 8472 and other UDP overlays.
-        {
-            key: "internal-udp",
-            description: "UDP between worker nodes (VXLAN and other overlays)",
-            protocol: "udp",
-            portRangeMin: 1,
-            portRangeMax: 65535,
-        },
+        ...(["tcp", "udp"] as const).map((protocol) => ({
+            key: `internal-nodeports-${protocol}`,
+            description: `NodePorts (${protocol}) between worker nodes`,
+            protocol,
+            portRangeMin: nodePortRange.min,
+            portRangeMax: nodePortRange.max,
+        })),
         {
             key: "internal-icmp",
-            description: "ICMP between worker nodes (path MTU discovery, diagnostics)",
+            description: "ICMP between worker nodes (path MTU discovery, the CNI's health pings)",
             protocol: "icmp",
         },
-        { key: "internal-ipip", description: "IP-in-IP between worker nodes (Calico IPIP)", protocol: "4" },
+        ...cniTraffic.map((t) => ({
+            key: t.key,
+            description: t.description,
+            protocol: t.protocol,
+            portRangeMin: t.port,
+            portRangeMax: t.port,
+        })),
     ].map((r) => ({ ...r, direction: "ingress", ethertype: "IPv4", remoteGroup: "self" }) as const);
 
     const ssh = sshAllowedCidrs.map((cidr): SecurityRule => ({

@@ -10,6 +10,7 @@ export interface PortRange {
 
 const anyProtocol = new Set(["", "any"]);
 const tcpNames = new Set(["tcp", "6"]);
+const udpNames = new Set(["udp", "17"]);
 /** Protocols with ports: tcp, udp, sctp, dccp, udplite (names or IANA numbers). */
 const portedProtocols = new Set(["tcp", "6", "udp", "17", "sctp", "132", "dccp", "33", "udplite", "136"]);
 
@@ -23,6 +24,11 @@ export function isAnyProtocol(protocol: string | undefined | null): boolean {
 /** True when a rule of this protocol admits TCP (kubelet, SSH and the API are TCP). */
 export function admitsTcp(protocol: string | undefined | null): boolean {
     return isAnyProtocol(protocol) || tcpNames.has(normal(protocol));
+}
+
+/** True when a rule of this protocol admits UDP (the CNI's overlay is UDP). */
+export function admitsUdp(protocol: string | undefined | null): boolean {
+    return isAnyProtocol(protocol) || udpNames.has(normal(protocol));
 }
 
 export function hasPorts(protocol: string | undefined | null): boolean {

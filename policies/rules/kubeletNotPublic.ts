@@ -1,21 +1,37 @@
 import { isWholeInternet } from "../../components/config/cidr";
+import { ciliumHealthPort, ciliumVxlanPort } from "../../components/nodes/cilium/ports";
 import { and, isUnknown, Tri } from "../lib/known";
 import { resourcePolicy } from "../lib/policy";
-import { admitsTcp, describeRange, hasPorts, isAnyProtocol, portRange } from "../lib/ports";
+import { admitsTcp, admitsUdp, describeRange, hasPorts, isAnyProtocol, portRange } from "../lib/ports";
 import { Resource, types } from "../lib/resources";
 
 /** The kubelet's API (logs, exec, port-forward): only ever reachable from inside the node groups. */
 export const kubeletPort = 10250;
 
-/** Three-valued: the rule's bounds admit the TCP port (ports only matter when a protocol is named). */
-export function admitsTcpPort(props: Record<string, unknown>, port: number): Tri {
+/**
+ * Ports that only the nodes may reach: the kubelet's, and the CNI's (Cilium's VXLAN, through
+ * which anyone could inject packets into the pod network, and its health checks).
+ */
+export const nodeOnlyPorts = [
+    { protocol: "tcp", port: kubeletPort, what: "the kubelet port" },
+    { protocol: "udp", port: ciliumVxlanPort, what: "the CNI's VXLAN port" },
+    { protocol: "tcp", port: ciliumHealthPort, what: "the CNI's health port" },
+] as const;
+
+/** Three-valued: the rule's bounds admit the port of the protocol (ports only matter when a protocol is named). */
+export function admitsPort(props: Record<string, unknown>, port: number, transport: "tcp" | "udp" = "tcp"): Tri {
     const { protocol, portRangeMin: min, portRangeMax: max } = props;
     const low: Tri = isUnknown(min) ? min : !(typeof min === "number" && min > port);
     const high: Tri = isUnknown(max) ? max : !(typeof max === "number" && max !== 0 && max < port);
     if (isUnknown(protocol)) return and(protocol, low, high);
     const name = typeof protocol === "string" ? protocol : undefined;
-    if (!admitsTcp(name)) return false;
+    if (!(transport === "tcp" ? admitsTcp(name) : admitsUdp(name))) return false;
     return isAnyProtocol(name) ? true : and(low, high);
+}
+
+/** Three-valued: the rule's bounds admit the TCP port. */
+export function admitsTcpPort(props: Record<string, unknown>, port: number): Tri {
+    return admitsPort(props, port, "tcp");
 }
 
 /** Three-valued: the rule admits every source address (a /0 prefix, or no remote at all). */
@@ -50,21 +66,28 @@ export function describeRule(r: Resource): string {
 
 export const kubeletNotPublic = resourcePolicy({
     name: "kubelet-not-public",
-    description: `Kubelet port ${kubeletPort} must never be open to 0.0.0.0/0 or ::/0.`,
+    description: `Kubelet port ${kubeletPort} and the CNI's node ports (VXLAN ${ciliumVxlanPort}/udp, health ${ciliumHealthPort}/tcp) must never be open to 0.0.0.0/0 or ::/0.`,
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Admit 10250 only from the node group itself (remoteGroupId = the worker group). Control-plane access to kubelets goes through the konnectivity tunnel, not through the security group.",
+        "Admit 10250, 8472/udp and 4240 only from the node group itself (remoteGroupId = the worker group). Control-plane access to kubelets goes through the konnectivity tunnel, not through the security group.",
     types: [types.secGroupRule],
     config: [],
     check: (rule, _config, report) => {
-        const verdict = and(isIngress(rule.props), admitsTcpPort(rule.props, kubeletPort), admitsEveryone(rule.props));
-        if (isUnknown(verdict)) report.unknown(verdict);
-        else if (verdict) {
-            report.violation(
-                `Security group rule ${rule.name} admits ${describeRule(rule)}, which includes the kubelet port ${kubeletPort}: ` +
-                    "anyone on the internet could reach the kubelet API. Restrict the rule to a remote group or a private " +
-                    `prefix, or narrow its port range so that it excludes ${kubeletPort}.`,
+        for (const { protocol, port, what } of nodeOnlyPorts) {
+            const verdict = and(
+                isIngress(rule.props),
+                admitsPort(rule.props, port, protocol),
+                admitsEveryone(rule.props),
             );
+            if (isUnknown(verdict)) report.unknown(verdict);
+            else if (verdict) {
+                report.violation(
+                    `Security group rule ${rule.name} admits ${describeRule(rule)}, which includes ${what} ${port}/${protocol}: ` +
+                        "anyone on the internet could reach it. Restrict the rule to a remote group or a private " +
+                        `prefix, or narrow its port range so that it excludes ${port}.`,
+                );
+                return;
+            }
         }
     },
 });

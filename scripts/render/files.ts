@@ -99,5 +99,13 @@ export function renderFiles(resources: readonly RecordedResource[], context: Ren
     const hasTls = resources.some((r) => r.type.startsWith("tls:"));
     const pki = showSecrets ? pkiFiles(resources) : [];
     files.push(...pki.map((p) => ({ path: `pki/${p.file}`, content: p.content })));
+    if (showSecrets) files.push(...userDataFiles(ordered));
     return { files, manifests, egressSelector, egressSelectors, pki, hasTls };
+}
+
+/** Each VM's cloud-init user-data (it holds a join token, so only with --show-secrets), as `cloud-init schema -c` takes it. */
+export function userDataFiles(resources: readonly RecordedResource[]): RenderedFile[] {
+    return resources
+        .filter((r) => r.type === "openstack:compute/instance:Instance" && typeof r.inputs.userData === "string")
+        .map((r) => ({ path: `user-data/${r.name}.yaml`, content: String(r.inputs.userData) }));
 }

@@ -1,7 +1,7 @@
 import { at } from "../../test/harness/find";
 import { RecordedResource } from "../../test/harness/recorder";
 import { kubernetesKind } from "./manifests";
-import { inputsOf, outputsOf } from "./redact";
+import { inputsOf, outputsOf, redacted } from "./redact";
 
 /**
  * The few properties that matter per type, as a short text for the printout ("cidr=10.0.0.0/24").
@@ -51,6 +51,21 @@ const openstack: Record<string, Describe> = {
         `delay=${String(i.delay)} timeout=${String(i.timeout)} retries=${String(i.maxRetries)}`,
     ],
     "openstack:networking/floatingIp:FloatingIp": (i, o) => [opt("address", o.address ?? i.address)],
+    "openstack:networking/port:Port": (i, o) => [
+        opt("ip", at(o, "allFixedIps[0]")),
+        joined("groups", i.securityGroupIds),
+    ],
+    "openstack:compute/serverGroup:ServerGroup": (i) => [joined("policy", i.policies)],
+    "openstack:compute/instance:Instance": (i) => [
+        opt("flavor", i.flavorName),
+        opt("image", at(i, "blockDevices[0].uuid")),
+        opt("volumeGb", at(i, "blockDevices[0].volumeSize")),
+        // Redacted unless shown: it holds the node's join token.
+        opt(
+            "userData",
+            typeof i.userData === "string" && i.userData !== redacted ? `${i.userData.length}B` : i.userData,
+        ),
+    ],
     "pulumi:providers:openstack": (i) => [opt("region", i.region), opt("project", i.tenantId ?? i.tenantName)],
 };
 

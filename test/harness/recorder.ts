@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { uuidFrom } from "./ids";
 import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
+import { randomMock } from "./providers/random";
+import { timeMock } from "./providers/time";
 import { tlsMock } from "./providers/tls";
 import { ProviderMock } from "./providers/types";
 
@@ -171,7 +173,7 @@ export class Recorder {
     private readonly providers: ProviderMock[];
 
     constructor(extra: ProviderMock[] = []) {
-        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock()];
+        this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock(), randomMock(), timeMock()];
     }
 
     readonly mocks: pulumi.runtime.Mocks = {

@@ -57,12 +57,12 @@ describe("policy pack over the dev stack", () => {
             (r) => r.type === "openstack:networking/secGroup:SecGroup" && r.name === "dev-workers",
         );
         assert.ok(group);
-        const rule = resources.find((r) => r.name === "dev-workers-internal-tcp");
+        const rule = resources.find((r) => r.name === "dev-workers-internal-kubelet");
         assert.ok(rule);
         const opened: EngineResource = {
             ...rule,
             name: "dev-workers-kubelet",
-            urn: rule.urn.replace(/internal-tcp$/, "kubelet"),
+            urn: rule.urn.replace(/internal-kubelet$/, "kubelet"),
             props: { ...rule.props, remoteGroupId: undefined, remoteIpPrefix: "0.0.0.0/0" },
         };
         delete (opened.props as Record<string, unknown>).remoteGroupId;

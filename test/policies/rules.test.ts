@@ -67,6 +67,17 @@ describe("policies one by one", () => {
             ["no protocol from 0.0.0.0/0", { remoteIpPrefix: "0.0.0.0/0" }],
             ["no protocol and no remote at all", {}],
             ["protocol 6 with only a lower bound", { protocol: "6", portRangeMin: 10000, remoteIpPrefix: "0.0.0.0/0" }],
+            // The CNI's node ports are as private as the kubelet's.
+            [
+                "udp 8472 (VXLAN) from 0.0.0.0/0",
+                { protocol: "udp", portRangeMin: 8472, portRangeMax: 8472, remoteIpPrefix: "0.0.0.0/0" },
+            ],
+            ["udp everything from 0.0.0.0/0 (includes VXLAN)", { protocol: "udp", remoteIpPrefix: "0.0.0.0/0" }],
+            ["protocol 17 from ::/0", { protocol: "17", remoteIpPrefix: "::/0" }],
+            [
+                "tcp 4240 (CNI health) from 0.0.0.0/0",
+                { protocol: "tcp", portRangeMin: 4000, portRangeMax: 4300, remoteIpPrefix: "0.0.0.0/0" },
+            ],
         ];
         for (const [what, props] of flagged) {
             it(`flags ${what}`, () =>
@@ -85,7 +96,14 @@ describe("policies one by one", () => {
                 "tcp 22 from 0.0.0.0/0",
                 { protocol: "tcp", portRangeMin: 22, portRangeMax: 22, remoteIpPrefix: "0.0.0.0/0" },
             ],
-            ["udp everything from 0.0.0.0/0", { protocol: "udp", remoteIpPrefix: "0.0.0.0/0" }],
+            [
+                "udp 53 from 0.0.0.0/0",
+                { protocol: "udp", portRangeMin: 53, portRangeMax: 53, remoteIpPrefix: "0.0.0.0/0" },
+            ],
+            [
+                "udp 8472 from the group itself",
+                { protocol: "udp", portRangeMin: 8472, portRangeMax: 8472, remoteGroupId: "g" },
+            ],
             ["icmp from ::/0", { protocol: "icmp", remoteIpPrefix: "::/0" }],
         ];
         for (const [what, props] of fine) {

@@ -73,7 +73,8 @@ const misconfigurations: Misconfiguration[] = [
     {
         what: "an ingress rule without any remote (everyone) on the worker group",
         change: (s) => workerRule(s, "udp-all", { direction: "ingress", protocol: "udp" }),
-        caughtBy: ["workers-no-internet-ingress"],
+        // All of UDP includes the CNI's VXLAN port.
+        caughtBy: ["kubelet-not-public", "workers-no-internet-ingress"],
         says: /udp all ports from any address/,
     },
     {

@@ -20,8 +20,16 @@ export function assertManifestsApplyable(files: readonly RenderedFile[]): number
  * certificates (PEM blocks and their base64), and what derives from them (hex digests such as
  * checksum annotations or key ids, certificate serials, validity times).
  */
+/**
+ * A pool node's join token is new whenever the node's inputs are (its generation includes the
+ * cluster CA, a fresh key in every run), and its id names its Secret: it is key material too.
+ */
+export function withoutTokenIds(text: string): string {
+    return text.replace(/bootstrap-token-[a-z0-9]{6}\b/g, "bootstrap-token-<id>");
+}
+
 export function withoutKeyMaterial(text: string): string {
-    return text
+    return withoutTokenIds(text)
         .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----\n?/g, "<pem>")
         .replace(/LS0tLS1CRUdJTi[A-Za-z0-9+/=]+/g, "<base64 pem>")
         .replace(/\b[0-9a-f]{32,}\b/g, "<digest>")

@@ -27,9 +27,16 @@ function podSpec(args: AgentWorkloadArgs, flags: pulumi.Input<string[]>): k8s.ty
         // mTLS is the agent's only credential; it never talks to the user cluster's API.
         automountServiceAccountToken: false,
         priorityClassName: "system-cluster-critical",
+        // Host network, and not-ready nodes tolerated: the tunnel must not depend on the CNI, because
+        // `kubectl logs` of a broken CNI's pods travels through it. It dials out with the node's own
+        // address; anti-affinity (or the DaemonSet) keeps its ports to one agent per node.
+        hostNetwork: true,
         tolerations: daemonset
             ? [{ operator: "Exists" }] // one per node, whatever the node's taints
-            : [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+            : [
+                  { key: "CriticalAddonsOnly", operator: "Exists" },
+                  { key: "node.kubernetes.io/not-ready", operator: "Exists" },
+              ],
         affinity: daemonset
             ? undefined
             : {

@@ -8,8 +8,16 @@ const namespaced = [
     "kubernetes:apps/v1:Deployment",
     "kubernetes:apps/v1:StatefulSet",
     "kubernetes:policy/v1:PodDisruptionBudget",
+    "kubernetes:core/v1:ServiceAccount",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 ];
-const clusterScoped = ["kubernetes:core/v1:Namespace"];
+const clusterScoped = [
+    "kubernetes:core/v1:Namespace",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+];
 
 /**
  * The Kubernetes provider, as far as this program uses it: the state is the inputs with

@@ -4,10 +4,14 @@ import { ProviderMock } from "./types";
 /**
  * The OpenStack provider, as far as this program uses it: ids are UUIDs, routers get an
  * external (SNAT) address, load balancers a VIP in their subnet and a VIP port, floating IPs
- * a public address. Subnets remember their CIDR so that VIPs land inside them.
+ * a public address. Subnets remember their CIDR so that VIPs and ports land inside them. Ports get
+ * a fixed IP in their subnet (or the one asked for) and the security groups named; an instance on
+ * a port takes its address (accessIpV4) and is a member of the server group its hints name; a
+ * server group keeps the one policy it was given; an image looked up by name has an id from it.
  */
 export function openstackMock(): ProviderMock {
     const subnetCidrs = new Map<string, string>();
+    const portAddresses = new Map<string, string>();
     return {
         prefix: "openstack:",
         resources: {
@@ -38,6 +42,50 @@ export function openstackMock(): ProviderMock {
                     },
                 };
             },
+            "openstack:networking/port:Port": ({ name, inputs }) => {
+                const id = uuidFrom(`port/${name}`);
+                const fixedIps = ((inputs.fixedIps ?? []) as { subnetId: string; ipAddress?: string }[]).map((ip) => ({
+                    ...ip,
+                    ipAddress:
+                        ip.ipAddress ?? hostAddressIn(subnetCidrs.get(ip.subnetId) ?? "10.0.0.0/24", `port/${name}`),
+                }));
+                if (fixedIps[0]) portAddresses.set(id, fixedIps[0].ipAddress);
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        fixedIps,
+                        allFixedIps: fixedIps.map((ip) => ip.ipAddress),
+                        allSecurityGroupIds: inputs.securityGroupIds ?? [],
+                        macAddress: `fa:16:3e:${id.slice(0, 2)}:${id.slice(2, 4)}:${id.slice(4, 6)}`,
+                    },
+                };
+            },
+            "openstack:compute/serverGroup:ServerGroup": ({ name, inputs }) => {
+                const policies = (inputs.policies ?? []) as string[];
+                if (policies.length !== 1) {
+                    throw new Error(
+                        `openstack mock: ServerGroup ${name} needs exactly one policy (got ${policies.length})`,
+                    );
+                }
+                return { id: uuidFrom(`server-group/${name}`), state: { ...inputs, members: [] } };
+            },
+            "openstack:compute/instance:Instance": ({ name, inputs }) => {
+                const networks = (inputs.networks ?? []) as { port?: string; uuid?: string }[];
+                const accessIpV4 = networks.map((n) => (n.port ? portAddresses.get(n.port) : undefined)).find(Boolean);
+                return {
+                    id: uuidFrom(`instance/${name}`),
+                    state: {
+                        ...inputs,
+                        accessIpV4: accessIpV4 ?? "",
+                        networks: networks.map((n) => ({
+                            ...n,
+                            fixedIpV4: n.port ? portAddresses.get(n.port) : undefined,
+                        })),
+                        powerState: "active",
+                    },
+                };
+            },
             "openstack:networking/floatingIp:FloatingIp": ({ name, inputs }) => ({
                 id: uuidFrom(`fip/${name}`),
                 state: { ...inputs, address: inputs.address ?? publicAddressFrom(`fip/${name}`) },
@@ -60,6 +108,15 @@ export function openstackMock(): ProviderMock {
                 userId: uuidFrom("deployer"),
                 userName: "deployer",
                 projectId: uuidFrom("deployer-home-project"),
+            }),
+            "openstack:images/getImage:getImage": ({ inputs }) => ({
+                id: uuidFrom(`image/${inputs.name}`),
+                name: inputs.name,
+                status: "active",
+                diskFormat: "qcow2",
+                containerFormat: "bare",
+                minDiskGb: 4,
+                visibility: "public",
             }),
             "openstack:identity/getRole:getRole": ({ inputs }) => ({
                 id: uuidFrom(`role/${inputs.name}`),

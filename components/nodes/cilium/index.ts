@@ -1,0 +1,4 @@
+export * from "./config";
+export * from "./rbac";
+export * from "./workloads";
+export * from "./ports";
