@@ -35,6 +35,7 @@ describe("the OpenVPN tunnel with the real openvpn binary (network namespaces)",
     let server: Started;
     let userClient: Started;
     let sidecar: Started;
+    let gateProcess: Started;
     const http = (ns: string, url: string) =>
         lab.exec(ns, [
             process.execPath,
@@ -146,6 +147,18 @@ describe("the OpenVPN tunnel with the real openvpn binary (network namespaces)",
             "remote",
         )[0];
         assert.deepStrictEqual(remote, [`openvpn-server.${seedNamespace()}.svc`, "1194"]);
+        // The pod's tunnel gate, started first (while migrating: no deadline): closed until the routes are there.
+        const apiserver = workload("apiserver");
+        const gate = containerOf(apiserver, "tunnel-gate");
+        gateProcess = lab.start("tunnel gate", "apiserver", {
+            mounts: "mount -t tmpfs tmpfs /run && mkdir /run/tunnel-gate",
+            command: [...((gate.command as string[]) ?? [])],
+            capabilities: [],
+            env: { TUNNEL_GATE_DEADLINE: "none" },
+        });
+        const gateProbe = probeCommand(gate, "startupProbe");
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.notStrictEqual(lab.enter(gateProcess, gateProbe).status, 0, "the gate opened before the tunnel was up");
         // The Service's ClusterIP is the seed namespace's address here.
         fs.writeFileSync(path.join(lab.dir, "hosts"), `127.0.0.1 localhost\n10.99.0.1 ${remote[0]}\n`);
         sidecar = lab.start("apiserver sidecar", "apiserver", {
@@ -162,6 +175,14 @@ describe("the OpenVPN tunnel with the real openvpn binary (network namespaces)",
             20,
             () => `${routed()}\n${sidecar.output()}`,
         );
+        // ...and the gate opens: the pod would become Ready now.
+        await lab.until(
+            "the tunnel gate",
+            () => lab.enter(gateProcess, gateProbe).status === 0,
+            10,
+            gateProcess.output,
+        );
+        assert.match(gateProcess.output(), /tunnel-gate: open after \d+ s/);
     });
 
     it("kube-apiserver's side reaches a kubelet on a node InternalIP through the tunnel, arriving as the client pod", () => {

@@ -10,7 +10,13 @@ import { Pki } from "../pki";
 import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { Tenant, WorkerSecurityGroup } from "../tenant";
-import { kubeletApiClusterRoleBinding, tunnelFor, UserClusterTunnel } from "../tunnel";
+import {
+    kubeletApiClusterRoleBinding,
+    leastAdmitting,
+    tunnelFor,
+    tunnelTransition,
+    UserClusterTunnel,
+} from "../tunnel";
 import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
@@ -49,8 +55,11 @@ export class Cluster extends pulumi.ComponentResource {
         const settings = secretSettings(args.settings);
         super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
-        // The selected tunnel mode supplies the tunnel's pieces to every part below.
+        // The selected tunnel mode supplies the tunnel's pieces to every part below. What the
+        // cluster runs now (state) says whether this update switches it from another mode.
         const tunnel = tunnelFor(settings.tunnel.mode);
+        const transition = tunnelTransition(settings.tunnel.mode, settings.running);
+        const { phase } = transition;
 
         this.controlPlaneTenant = new Tenant(
             `${name}-control-plane`,
@@ -115,23 +124,6 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
-        const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
-        this.controlPlane = new ControlPlane(
-            name,
-            {
-                ...layout,
-                publicAddress,
-                serviceCidr: networking.serviceCidr,
-                podCidr: networking.podCidr,
-                ...controlPlane,
-                apiserverNodePort: seed.nodePorts.apiserver,
-                tunnel: tunnel.seed({ layout, settings, pki: this.pki.tunnel }),
-                podSecurity: tunnel.podSecurity,
-                pki: controlPlanePki(this.pki),
-            },
-            { parent: this, provider: this.seedProvider },
-        );
-
         const admin = this.pki.certificates.admin;
         this.kubeconfig = kubeconfigOutput({
             clusterName: name,
@@ -146,20 +138,58 @@ export class Cluster extends pulumi.ComponentResource {
         // provider and the kubelet-API binding serve every tunnel mode, so they belong to the
         // cluster (they were the konnectivity agents' children once: aliases keep them).
         const formerParent = { parent: pulumi.createUrn(`${name}-user-cluster`, "gks:index:KonnectivityAgents", this) };
-        this.userClusterProvider = new k8s.Provider(
-            `${name}-user-cluster`,
-            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint], aliases: [formerParent] },
-        );
+        const userClusterProvider = (dependsOn: pulumi.Resource[]) =>
+            new k8s.Provider(
+                `${name}-user-cluster`,
+                { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+                { parent: this, dependsOn, aliases: [formerParent] },
+            );
+        const userTunnel = (provider: k8s.Provider) =>
+            tunnel.userCluster(
+                `${name}-user-cluster`,
+                { settings, pki: this.pki.tunnel, tunnelAddress, phase },
+                { parent: this, provider },
+            );
+        const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
+        const controlPlaneOf = (apiserverDependsOn: pulumi.Resource[]) =>
+            new ControlPlane(
+                name,
+                {
+                    ...layout,
+                    publicAddress,
+                    serviceCidr: networking.serviceCidr,
+                    podCidr: networking.podCidr,
+                    ...controlPlane,
+                    apiserverNodePort: seed.nodePorts.apiserver,
+                    tunnel: tunnel.seed({ layout, settings, pki: this.pki.tunnel, phase }),
+                    // While migrating the namespace admits both modes' pods: the old path's pods
+                    // keep running (and may be rescheduled) until the update deletes them.
+                    podSecurity: leastAdmitting([
+                        tunnel.podSecurity,
+                        ...(transition.from ? [tunnelFor(transition.from).podSecurity] : []),
+                    ]),
+                    pki: controlPlanePki(this.pki),
+                    apiserverDependsOn,
+                },
+                { parent: this, provider: this.seedProvider },
+            );
+        if (phase === "migrating") {
+            // Make before break: the new mode's user-cluster end first (the cluster's API is up,
+            // served by the old pods), then the apiserver pods move over one by one. The engine
+            // deletes the old mode's objects only after every step succeeded.
+            this.userClusterProvider = userClusterProvider([this.apiEndpoint]);
+            this.tunnel = userTunnel(this.userClusterProvider);
+            this.controlPlane = controlPlaneOf([this.tunnel]);
+        } else {
+            // A new cluster: the user cluster's API exists once the control plane does.
+            this.controlPlane = controlPlaneOf([]);
+            this.userClusterProvider = userClusterProvider([this.controlPlane, this.apiEndpoint]);
+            this.tunnel = userTunnel(this.userClusterProvider);
+        }
         new k8s.rbac.v1.ClusterRoleBinding(
             `${name}-user-cluster-kubelet-api`,
             kubeletApiClusterRoleBinding(identities.kubeletClient.commonName),
             { parent: this, provider: this.userClusterProvider, aliases: [formerParent] },
-        );
-        this.tunnel = tunnel.userCluster(
-            `${name}-user-cluster`,
-            { settings, pki: this.pki.tunnel, tunnelAddress },
-            { parent: this, provider: this.userClusterProvider },
         );
 
         // Nodes: through the user-cluster provider, which exists only after the control plane.

@@ -48,6 +48,11 @@ export interface ControlPlaneArgs {
     podSecurity: PodSecurityLevel;
     /** Certificates and keys; every private key must be a secret Output. */
     pki: ControlPlanePki;
+    /**
+     * What must exist (and be ready) before kube-apiserver rolls, besides the tunnel's seed
+     * objects: while migrating the tunnel, its user-cluster end.
+     */
+    apiserverDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -74,7 +79,8 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         const pki = withSecretKeys(args.pki);
-        super("gks:index:ControlPlane", name, { ...args, pki, tunnel: withSecretData(args.tunnel) }, opts);
+        const { apiserverDependsOn = [], ...stored } = args;
+        super("gks:index:ControlPlane", name, { ...stored, pki, tunnel: withSecretData(args.tunnel) }, opts);
         const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr } = args;
         const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
         const { apiserverNodePort, tunnel, podSecurity } = args;
@@ -166,7 +172,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 publicAddress,
                 checksum: mountedChecksum([...apiserverFiles, ...tunnel.apiserver.mounted]),
             }),
-            after(apiserverObjects),
+            { ...after(apiserverObjects), dependsOn: [ns, ...apiserverObjects, ...apiserverDependsOn] },
         );
         new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, apiserverNodePort), inNamespace);
         new k8s.policy.v1.PodDisruptionBudget(

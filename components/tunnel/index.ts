@@ -5,6 +5,8 @@ import type { Tunnel } from "./types";
 
 export * from "./types";
 export * from "./kubeletApi";
+export * from "./gate";
+export * from "./transition";
 export * from "./konnectivity";
 export * from "./openvpn";
 

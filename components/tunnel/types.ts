@@ -4,6 +4,7 @@ import type { Settings, TunnelMode } from "../config";
 import type { ListenerRequest } from "../endpoint/endpointPlan";
 import type { AuthoritySpec, IssuedAuthority } from "../pki";
 import type { AppName } from "../shared/seedLabels";
+import type { TunnelPhase } from "./transition";
 import type {
     ConfigMapSpec,
     Container,
@@ -54,6 +55,8 @@ export interface SeedTunnelArgs {
     readonly settings: Settings;
     /** What the Pki issued for the mode's AuthoritySpec. */
     readonly pki: IssuedAuthority;
+    /** New cluster, steady, or migrating to this mode (the gate waits without deadline then). */
+    readonly phase: TunnelPhase;
 }
 
 /** What a mode adds to the kube-apiserver pod. */
@@ -94,6 +97,8 @@ export interface UserClusterTunnelArgs {
     readonly pki: IssuedAuthority;
     /** The host the user-cluster end dials. */
     readonly tunnelAddress: pulumi.Output<string>;
+    /** Migrating to this mode: nodes exist, so the update may wait for the end to connect. */
+    readonly phase: TunnelPhase;
 }
 
 export interface UserClusterOptions {

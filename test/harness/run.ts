@@ -28,6 +28,12 @@ export interface RunOptions {
     readonly lastOutputs?: Record<string, unknown>;
     /** Outputs of other stacks, by the name a StackReference gives (organization/project/stack). */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
+    /**
+     * The stack's state before this run: the resources an earlier run recorded (what the engine
+     * would hold after that update). A resource registered again with the same inputs keeps its
+     * id and outputs, as the engine keeps an unchanged resource: keys and certificates stay.
+     */
+    readonly state?: readonly RecordedResource[];
 }
 
 /** Resolves stack outputs the way the engine records them (secrets unwrapped). */
@@ -59,7 +65,7 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
         ...options.stackOutputs,
         ...(options.lastOutputs ? { [`organization/${projectName}/${stack}`]: options.lastOutputs } : {}),
     });
-    const recorder = new Recorder([...providers, references]);
+    const recorder = new Recorder([...providers, references], options.state);
     pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
     await pulumi.runtime.setMocks(recorder.mocks, projectName, stack, preview, "organization");
     recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);

@@ -78,7 +78,10 @@ export function runnable(
 }
 
 /** An exec probe's command. */
-export function probeCommand(container: RecordedContainer, probe: "readinessProbe" | "livenessProbe"): string[] {
+export function probeCommand(
+    container: RecordedContainer,
+    probe: "readinessProbe" | "livenessProbe" | "startupProbe",
+): string[] {
     const command = at(container, `${probe}.exec.command`) as string[] | undefined;
     if (!command) throw new Error(`${container.name} has no exec ${probe}`);
     return command;

@@ -44,13 +44,15 @@ function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: Use
 /**
  * Konnectivity: a server sidecar in every apiserver pod (the egress selector sends the `cluster`
  * egress to it over a unix socket), agents in the user cluster that dial out to every server
- * through the load balancer's agent port with mTLS. Every pod meets `restricted`.
+ * through the load balancer's agent port with mTLS. Every pod meets `restricted`. The agents are
+ * never awaited: they connect only once servers run, which a migration to konnectivity starts
+ * after creating them; the tunnel gate in each new apiserver pod waits for them instead.
  */
 export const konnectivity: Tunnel = {
     mode: "konnectivity",
     podSecurity: "restricted",
     pki: konnectivityPki,
     listener: konnectivityListener,
-    seed: ({ layout, settings, pki }) => konnectivitySeed(layout, settings, pki),
+    seed: ({ layout, settings, pki, phase }) => konnectivitySeed(layout, settings, pki, phase),
     userCluster: konnectivityAgents,
 };

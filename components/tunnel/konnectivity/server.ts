@@ -5,6 +5,8 @@ import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../../s
 import { objectMeta, selectorLabels } from "../../shared/seedLabels";
 import { containerSecurityContext } from "../../shared/seedSecurity";
 import { ConfigMapSpec, ControlPlaneLayout, SecretSpec, ServiceArgs } from "../../shared/seedObjects";
+import { gateConfigMap, gateContainer, gateVolume } from "../gate";
+import type { TunnelPhase } from "../transition";
 import type { SeedTunnel } from "../types";
 import { egressSelectorDataKey, egressSelectorYaml, konnectivityEgressSelector } from "./egressSelector";
 import { konnectivityCertificates } from "./pki";
@@ -38,7 +40,12 @@ export const konnectivityAddressTypes = ["InternalIP", "ExternalIP"];
  * shared with kube-apiserver, whose egress selector sends the `cluster` egress there; agents in
  * the user cluster dial the server's agent port through the load balancer and a NodePort.
  */
-export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings, pki: IssuedAuthority): SeedTunnel {
+export function konnectivitySeed(
+    layout: ControlPlaneLayout,
+    settings: Settings,
+    pki: IssuedAuthority,
+    phase: TunnelPhase,
+): SeedTunnel {
     const { tunnel } = settings;
     const apiserverReplicas = settings.controlPlane.apiserverReplicas;
     const tls = konnectivityMounts.serverTls;
@@ -99,8 +106,14 @@ export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings,
                     securityContext: containerSecurityContext,
                     volumeMounts: [socketMount, volumeMount(tls)],
                 },
+                // Ready once this server has an agent (its /readyz), so that a rollout hands over
+                // only to servers the agents reach.
+                gateContainer({
+                    what: "an agent connection",
+                    condition: `wget -q -T 2 -O /dev/null http://127.0.0.1:${konnectivityHealthPort}/readyz`,
+                }),
             ],
-            volumes: [{ name: socketDir.volume, emptyDir: {} }, secretVolume(tls), configMapVolume(egress)],
+            volumes: [{ name: socketDir.volume, emptyDir: {} }, secretVolume(tls), configMapVolume(egress), gateVolume],
             volumeMounts: [socketMount, volumeMount(egress)],
             flags: [`--egress-selector-config-file=${file(egress, egressSelectorDataKey)}`],
             kubeletPreferredAddressTypes: konnectivityAddressTypes,
@@ -109,6 +122,7 @@ export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings,
         objects: [
             { kind: "Secret", app: "konnectivity-server", spec: serverTls },
             { kind: "ConfigMap", app: "kube-apiserver", spec: egressConfig },
+            { kind: "ConfigMap", app: "kube-apiserver", spec: gateConfigMap(phase) },
             {
                 kind: "Service",
                 name: konnectivityServerContainerName,
@@ -134,6 +148,10 @@ function agentService(layout: ControlPlaneLayout, agentPort: number, nodePort: n
             // failing the load balancer's health checks.
             sessionAffinity: "None",
             externalTrafficPolicy: "Cluster",
+            // A new apiserver pod is not Ready until an agent reaches its server (the tunnel gate),
+            // so its server must be reachable before: not-ready pods are endpoints too (the fix
+            // KKP #16303 asks for).
+            publishNotReadyAddresses: true,
         },
     };
 }

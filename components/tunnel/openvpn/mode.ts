@@ -31,6 +31,8 @@ function openvpnUserCluster(name: string, args: UserClusterTunnelArgs, opts: Use
             serverAddress: args.tunnelAddress,
             tunnelCidr: settings.tunnel.openvpnCidr,
             networks: userClusterNetworks(settings),
+            // Switching to OpenVPN: the apiserver pods move over only once this client is connected.
+            awaitReady: args.phase === "migrating",
         },
         { parent: opts.parent, dependsOn: opts.dependsOn },
     );
@@ -47,6 +49,6 @@ export const openvpn: Tunnel = {
     podSecurity: "privileged",
     pki: openvpnPki,
     listener: openvpnListener,
-    seed: ({ layout, settings, pki }) => openvpnSeed(layout, settings, pki),
+    seed: ({ layout, settings, pki, phase }) => openvpnSeed(layout, settings, pki, phase),
     userCluster: openvpnUserCluster,
 };

@@ -11,6 +11,8 @@ import {
     SecretSpec,
     ServiceArgs,
 } from "../../shared/seedObjects";
+import { gateConfigMap, gateContainer, gateVolume } from "../gate";
+import type { TunnelPhase } from "../transition";
 import type { SeedTunnel } from "../types";
 import { clientConfig, clientConfigDir, serverConfig } from "./config";
 import { renderDirectives } from "./directives";
@@ -49,7 +51,12 @@ export const openvpnAddressTypes = ["InternalIP"];
  * every kube-apiserver pod that installs the routes to the user cluster's networks on tun0. No
  * egress selector: kube-apiserver dials node InternalIPs directly, and the routes carry them.
  */
-export function openvpnSeed(layout: ControlPlaneLayout, settings: Settings, pki: IssuedAuthority): SeedTunnel {
+export function openvpnSeed(
+    layout: ControlPlaneLayout,
+    settings: Settings,
+    pki: IssuedAuthority,
+    phase: TunnelPhase,
+): SeedTunnel {
     const networks = userClusterNetworks(settings);
     const tunnelCidr = settings.tunnel.openvpnCidr;
     const m = openvpnMounts;
@@ -132,8 +139,18 @@ export function openvpnSeed(layout: ControlPlaneLayout, settings: Settings, pki:
                         ...tunnelVolumeMounts(runDir),
                     ],
                 },
+                // Ready once the sidecar has installed the route to the worker subnet on its tun.
+                gateContainer({
+                    what: "the route to the worker subnet through the tunnel",
+                    condition: `ip route | grep -q '^${settings.tenants.worker.network.cidr} .*dev tun'`,
+                }),
             ],
-            volumes: [ownerOnlySecretVolume(m.sidecarPki), configMapVolume(m.sidecarConfig), ...tunnelVolumes()],
+            volumes: [
+                ownerOnlySecretVolume(m.sidecarPki),
+                configMapVolume(m.sidecarConfig),
+                ...tunnelVolumes(),
+                gateVolume,
+            ],
             volumeMounts: [],
             flags: [],
             kubeletPreferredAddressTypes: openvpnAddressTypes,
@@ -145,6 +162,7 @@ export function openvpnSeed(layout: ControlPlaneLayout, settings: Settings, pki:
             { kind: "ConfigMap", app: "openvpn-server", spec: ccd },
             { kind: "Secret", app: "openvpn-client", spec: sidecarPki },
             { kind: "ConfigMap", app: "openvpn-client", spec: sidecarConf },
+            { kind: "ConfigMap", app: "kube-apiserver", spec: gateConfigMap(phase) },
             { kind: "Service", name: openvpnServerName, args: serverService(layout, settings.seed.nodePorts.openvpn) },
             {
                 kind: "Deployment",
