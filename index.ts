@@ -1,12 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster, lastStackOutput } from "./components/cluster";
-import { loadSettings, parseRunningState, runningStateOutput, withRunningState } from "./components/config";
+import { Cluster, lastStackOutput, readPlatformStack } from "./components/cluster";
+import {
+    configNamespace,
+    loadSettings,
+    parseRunningState,
+    platformStackKey,
+    runningStateOutput,
+    withRunningState,
+} from "./components/config";
 
 export = async () => {
-    // Validation comes first: a bad config throws here, before anything is registered. Then the
-    // stack's own last outputs say what the cluster runs now (nothing for a new cluster), so that
-    // a transition is checked against state before any resource is registered.
-    const configured = loadSettings();
+    // The platform stack (platformStack) says where the seed is; its outputs are read first, as
+    // plain values. Validation comes next: a bad config throws here, before anything is
+    // registered. Then the stack's own last outputs say what the cluster runs now (nothing for a
+    // new cluster), so that a transition is checked against state before any resource is registered.
+    const config = new pulumi.Config(configNamespace);
+    const platformStack = config.get(platformStackKey) ?? "";
+    const platform = platformStack === "" ? undefined : await readPlatformStack(platformStack);
+    const configured = loadSettings(config, { platform });
     const settings = withRunningState(configured, parseRunningState(await lastStackOutput(runningStateOutput)));
     const cluster = new Cluster(settings.clusterName, { settings });
 

@@ -11,3 +11,5 @@ export * from "./shared/checksum";
 export * from "./shared/kubeconfig";
 export * from "./shared/identities";
 export * from "./shared/seedNames";
+export * from "./platform";
+export * from "./fleet";

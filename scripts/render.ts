@@ -1,12 +1,14 @@
+import * as path from "path";
 import { parseArgs } from "util";
 
-const usage = "usage: npm run render -- --stack <name> [--out <dir>] [--show-secrets]";
+const usage = "usage: npm run render -- [--project <dir>] --stack <name> [--out <dir>] [--show-secrets]";
 
 async function main(): Promise<number> {
-    let values: { stack?: string; out?: string; "show-secrets"?: boolean; help?: boolean };
+    let values: { project?: string; stack?: string; out?: string; "show-secrets"?: boolean; help?: boolean };
     try {
         ({ values } = parseArgs({
             options: {
+                project: { type: "string" },
                 stack: { type: "string" },
                 out: { type: "string" },
                 "show-secrets": { type: "boolean" },
@@ -27,7 +29,20 @@ async function main(): Promise<number> {
     }
     // Loaded only now: the Pulumi SDK and Graphviz take a moment, which a usage error need not wait for.
     const { renderStack } = await import("./render/main");
-    const result = await renderStack({ stack: values.stack, out: values.out, showSecrets: values["show-secrets"] });
+    const { projectAt } = await import("../test/harness/projects");
+    let project;
+    try {
+        project = values.project === undefined ? undefined : projectAt(path.resolve(values.project));
+    } catch {
+        console.error(`no Pulumi project in ${values.project} (no Pulumi.yaml)\n${usage}`);
+        return 2;
+    }
+    const result = await renderStack({
+        project,
+        stack: values.stack,
+        out: values.out,
+        showSecrets: values["show-secrets"],
+    });
     return result.exitCode;
 }
 

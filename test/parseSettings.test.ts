@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { problemsOf } from "./problems";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
@@ -18,7 +19,7 @@ import { Cluster } from "../components/cluster";
 import { projectRoot, StackConfig } from "./harness";
 import { clusterConfigShape } from "../components/config/schema";
 import { invalid } from "./configCases";
-import { devConfig } from "./fixtures";
+import { devInlineConfig as devConfig } from "./fixtures";
 
 const integerKeys = new Set(
     Object.entries(
@@ -36,7 +37,7 @@ const integerKeys = new Set(
 function plainObject(config: StackConfig, namespace = "gks-cluster"): Record<string, unknown> {
     return Object.fromEntries(
         Object.entries(config.values)
-            .filter(([key]) => key.startsWith(`${namespace}:`))
+            .filter(([key]) => key.startsWith(`${namespace}:`) && key !== `${namespace}:platformStack`)
             .map(([fullKey, text]) => {
                 const key = fullKey.slice(namespace.length + 1);
                 if (integerKeys.has(key)) return [key, /^-?\d+$/.test(text) ? Number(text) : text];
@@ -48,16 +49,6 @@ function plainObject(config: StackConfig, namespace = "gks-cluster"): Record<str
                 }
             }),
     );
-}
-
-function problemsOf(f: () => unknown): readonly ConfigProblem[] {
-    try {
-        f();
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    assert.fail("expected a ConfigError");
 }
 
 /** loadSettings on a stack config, in a namespace of the caller's choice. */

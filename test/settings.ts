@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configNamespace, loadSettings, Settings } from "../components/config";
 import type { IssuedAuthority } from "../components/pki";
-import { devConfig } from "./fixtures";
+import { devInlineConfig } from "./fixtures";
 
 /**
  * The validated settings of the dev stack (with `changes` to its config), for pure builders:
- * the same validation a program run goes through.
+ * the same validation a program run goes through. Its platform stack's part is given inline (the
+ * same values), since a read of that stack needs a program run.
  */
 export function devSettings(changes: Record<string, unknown> = {}): Settings {
-    const config = devConfig(changes);
+    const config = devInlineConfig(changes);
     pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
     return loadSettings(new pulumi.Config(configNamespace));
 }

@@ -5,8 +5,10 @@ import { tlsMock } from "./harness/providers/tls";
 const mock = tlsMock().resources;
 type State = Record<string, unknown>;
 
+let created = 0;
+/** Each resource under a name of its own, as in a program (the mock keeps a key per resource name). */
 async function create(type: string, inputs: State): Promise<State> {
-    const result = await mock[`tls:index/${type}`]({ type, name: "t", inputs, custom: true });
+    const result = await mock[`tls:index/${type}`]({ type, name: `t${++created}`, inputs, custom: true });
     return { id: result.id, ...(result.state as State) };
 }
 const privateKey = (inputs: State) => create("privateKey:PrivateKey", inputs);

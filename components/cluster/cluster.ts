@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
@@ -9,7 +10,7 @@ import { ControlPlane, controlPlanePki } from "../controlplane";
 import { Pki } from "../pki";
 import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
-import { Tenant, WorkerSecurityGroup } from "../tenant";
+import { providerArgs, Tenant, WorkerSecurityGroup } from "../tenant";
 import {
     kubeletApiClusterRoleBinding,
     leastAdmitting,
@@ -77,6 +78,17 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this.workerTenant, provider: this.workerTenant.provider },
         );
 
+        // Neutron lets the group's own project (or an admin) change it: when the seed nodes' group
+        // belongs to another project than the control-plane tenant's, its rules need a provider
+        // scoped to that project.
+        const seedSecurityGroupProvider =
+            seed.securityGroupProjectId === undefined
+                ? undefined
+                : new openstack.Provider(
+                      `${name}-seed-security-group`,
+                      providerArgs(tenants.controlPlane.credentials, seed.securityGroupProjectId),
+                      { parent: this },
+                  );
         this.apiEndpoint = new ApiEndpoint(
             `${name}-api`,
             {
@@ -91,6 +103,7 @@ export class Cluster extends pulumi.ComponentResource {
                 externalNetwork,
                 workerRouterAddress: this.workerTenant.routerExternalAddress,
                 seedSecurityGroupId: settings.seed.securityGroupId,
+                seedSecurityGroupProvider,
             },
             { parent: this, provider: this.controlPlaneTenant.provider },
         );

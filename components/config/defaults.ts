@@ -3,6 +3,8 @@
  * (a test keeps the two equal) and the README documents them.
  */
 export const defaults = {
+    /** No platform stack: the stack gives controlPlaneTenant.project/network and seed itself. */
+    platformStack: "",
     kubernetesVersion: "1.36",
     tunnelMode: "konnectivity",
     externalNetwork: "public",

@@ -2,7 +2,14 @@ export * from "./settings";
 export * from "./ports";
 export { ClusterConfig, TenantConfig, SeedConfig } from "./clusterConfig";
 export { defaults, secretKeys, configNamespace } from "./defaults";
-export { loadSettings } from "./load";
+export { loadSettings, LoadOptions, platformStackKey } from "./load";
+export {
+    ClusterConfigOnPlatform,
+    onPlatform,
+    parsePlatformOutputs,
+    platformOutputNames,
+    PlatformOutputs,
+} from "./platform";
 export { parseSettings, ParseOptions, requiredSecretKeys, clusterConfigKeys } from "./parse";
 export { ConfigError, ConfigProblem } from "./problems";
 export { isValidated, requireValidated } from "./validated";

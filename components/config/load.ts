@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configNamespace, secretKeys } from "./defaults";
 import { checkClusterConfig } from "./parse";
-import { ConfigError, ConfigProblem } from "./problems";
+import { mergePlatform, PlatformOutputs } from "./platform";
+import { ConfigError, ConfigProblem, keyOf } from "./problems";
 import { structuredKeys } from "./schema";
 import { Settings } from "./settings";
 
@@ -61,14 +62,47 @@ export function readNamespace(
     return { raw, problems };
 }
 
+/** The stack config key naming the platform stack a cluster stack adopts its seed from. */
+export const platformStackKey = "platformStack";
+
+export interface LoadOptions {
+    /**
+     * The outputs of the platform stack that `platformStack` names, read beforehand (see
+     * `readPlatformStack`): the control-plane tenant and the seed come from them.
+     */
+    readonly platform?: PlatformOutputs;
+}
+
 /**
  * Reads, validates and completes a cluster's stack configuration from the namespace `config`
  * reads (problems are named `<namespace>:<key>`). The same validation as `parseSettings`, plus
- * what only a stack file can get wrong (plain-text secrets, text where YAML was meant). Throws a
- * ConfigError that lists every problem at once; call it before registering any resource.
+ * what only a stack file can get wrong (plain-text secrets) and the platform stack's part. Throws
+ * a ConfigError that lists every problem at once; call it before registering any resource.
  */
-export function loadSettings(config: pulumi.Config = new pulumi.Config(configNamespace)): Settings {
-    const { raw, problems } = readNamespace(config, { structured: structuredKeys, secrets: secretKeys });
+export function loadSettings(
+    config: pulumi.Config = new pulumi.Config(configNamespace),
+    options: LoadOptions = {},
+): Settings {
+    const read = readNamespace(config, { structured: structuredKeys, secrets: secretKeys });
+    let { raw } = read;
+    const problems = [...read.problems];
+    const { [platformStackKey]: given, ...rest } = raw;
+    raw = rest;
+    // Pulumi.yaml declares it with the default "" (the CLI requires every declared key without one).
+    const platformStack = given === "" ? undefined : given;
+    if (options.platform !== undefined) {
+        const where = platformStack === undefined ? "the platform given" : `platformStack ${String(platformStack)}`;
+        const merged = mergePlatform(raw, options.platform, where, (k) => keyOf(config.name, k.split(".")));
+        raw = merged.raw;
+        problems.push(...merged.problems);
+    } else if (platformStack !== undefined) {
+        problems.push({
+            key: keyOf(config.name, [platformStackKey]),
+            value: platformStack,
+            message:
+                "is set, but its outputs were not read: pass loadSettings(config, { platform: await readPlatformStack(name) })",
+        });
+    }
     const checked = checkClusterConfig(raw, { namespace: config.name }, problems);
     if (checked.settings === undefined) throw new ConfigError(checked.problems);
     return checked.settings;

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "./clusterConfig";
 import { configNamespace, secretKeys } from "./defaults";
-import { ConfigError, ConfigProblem, keyOf } from "./problems";
+import { ConfigError, ConfigProblem, KeyNaming, keyOf } from "./problems";
 import { clusterConfigSchema, clusterConfigShape, isUnresolved } from "./schema";
 import { Settings } from "./settings";
 import { settingsOf, SettingsSecrets } from "./settingsOf";
 import { markValidated } from "./validated";
-import { KeyNaming, unknownTopLevelKeys, validateWith } from "./validate";
+import { unknownTopLevelKeys, validateWith } from "./validate";
 
 export type SecretKey = (typeof secretKeys)[number];
 type CredentialKinds = Partial<Record<"userName" | "applicationCredentialId", unknown>>;

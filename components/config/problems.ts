@@ -10,6 +10,12 @@ export interface ConfigProblem {
     readonly message: string;
 }
 
+/** How a configuration's keys are named in problems: `<namespace>:<path>`. */
+export interface KeyNaming {
+    /** The config namespace the values were read from (or are meant for), e.g. `gks-cluster`. */
+    readonly namespace: string;
+}
+
 /** Thrown before any resource is registered; lists every problem at once. */
 export class ConfigError extends Error {
     constructor(readonly problems: readonly ConfigProblem[]) {

@@ -60,7 +60,7 @@ export function isUnresolved(value: unknown): value is Unresolved<unknown> {
  * A value that is checked by `schema` when it is known now, and passed through unchecked when
  * it is an Output or a Promise (an id from another resource or stack).
  */
-const orUnresolved = <T>(schema: z.ZodType<T>) =>
+export const unresolvedOr = <T>(schema: z.ZodType<T>) =>
     z.unknown().transform((value, ctx): T | Unresolved<T> => {
         if (isUnresolved(value)) return value as Unresolved<T>;
         const parsed = schema.safeParse(value);
@@ -83,7 +83,7 @@ const wholeNumber = (min: number, max: number, what = "a whole number") =>
 const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
     z.enum(values, { error: `allowed: ${values.join(", ")}` });
 
-const dnsLabel = z
+export const dnsLabel = z
     .string({ error: "must be a string" })
     .max(55, "at most 55 characters (the seed namespace is cluster-<name>, a 63-character DNS label)")
     .regex(
@@ -91,7 +91,7 @@ const dnsLabel = z
         "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
     );
 
-const cidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
+const anyCidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
     if (!parseCidr(v) || !v.includes("/")) {
         ctx.addIssue({ code: "custom", message: "must be a CIDR such as 10.0.0.0/24" });
     } else if (hasHostBits(v)) {
@@ -102,18 +102,20 @@ const cidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefi
     }
 });
 
-const ipv4Cidr = cidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
+/** An IPv4 network address in CIDR notation. */
+export const cidr = anyCidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
 
-const ipv4 = z
+export const ipv4 = z
     .string({ error: "must be an IPv4 address" })
     .refine(isIPv4Address, "must be an IPv4 address such as 10.0.0.11");
 
 const unique = (list: readonly string[]) => new Set(list).size === list.length;
-const cidrList = z.array(cidr, { error: "must be a list of CIDRs" }).refine(unique, "lists a CIDR twice");
+const ipv4Cidr = cidr;
+const cidrList = z.array(anyCidr, { error: "must be a list of CIDRs" }).refine(unique, "lists a CIDR twice");
 // Octavia admits only the VIP's IP family on a listener, and the VIP is IPv4.
 const ipv4CidrList = z.array(ipv4Cidr, { error: "must be a list of IPv4 CIDRs" }).refine(unique, "lists a CIDR twice");
 
-const nonEmpty = (what: string) =>
+export const nonEmpty = (what: string) =>
     z
         .string({ error: `must be ${what}` })
         .trim()
@@ -122,7 +124,7 @@ const nonEmpty = (what: string) =>
 const nodePort = wholeNumber(30000, 32767, "a NodePort");
 
 const project = strictObject(["project"], {
-    id: orUnresolved(nonEmpty("a project id")).optional(),
+    id: unresolvedOr(nonEmpty("a project id")).optional(),
     name: nonEmpty("a project name").optional(),
     domainId: nonEmpty("a domain id").optional(),
     description: z.string().optional(),
@@ -149,9 +151,9 @@ const project = strictObject(["project"], {
 
 const network = strictObject(["network"], {
     cidr: ipv4Cidr,
-    networkId: orUnresolved(nonEmpty("a network id")).optional(),
-    subnetId: orUnresolved(nonEmpty("a subnet id")).optional(),
-    routerId: orUnresolved(nonEmpty("a router id")).optional(),
+    networkId: unresolvedOr(nonEmpty("a network id")).optional(),
+    subnetId: unresolvedOr(nonEmpty("a subnet id")).optional(),
+    routerId: unresolvedOr(nonEmpty("a router id")).optional(),
 }).superRefine((n, ctx) => {
     const ids = [n.networkId, n.subnetId, n.routerId].filter((v) => v !== undefined).length;
     if (ids !== 0 && ids !== 3) {
@@ -211,8 +213,8 @@ export const seedNodeAddresses = z
         }),
     );
 
-export const securityGroupId = orUnresolved(nonEmpty("the id of the seed nodes' security group"));
-export const projectId = orUnresolved(nonEmpty("a project id"));
+export const securityGroupId = unresolvedOr(nonEmpty("the id of the seed nodes' security group"));
+export const projectId = unresolvedOr(nonEmpty("a project id"));
 
 /**
  * A worker pool. Its nodes are named `<clusterName>-<name>-<index>`, a DNS label of at most 63

@@ -13,7 +13,7 @@ export interface SettingsSecrets {
 
 type RawTenant = RawClusterConfig["workerTenant"];
 
-function credentialsOf(raw: RawTenant["credentials"], secret: pulumi.Output<string> | undefined): Credentials {
+export function credentialsOf(raw: RawTenant["credentials"], secret: pulumi.Output<string> | undefined): Credentials {
     if (raw.cloud !== undefined) {
         return { kind: "cloud", cloud: raw.cloud, region: raw.region, password: secret };
     }
@@ -38,10 +38,10 @@ function credentialsOf(raw: RawTenant["credentials"], secret: pulumi.Output<stri
     };
 }
 
-function tenantOf(
+/** A validated tenant as settings; `description` describes a project this run creates. */
+export function tenantOf(
     raw: RawTenant,
-    clusterName: string,
-    role: string,
+    description: string,
     secret: pulumi.Output<string> | undefined,
 ): TenantSettings {
     const { project, network } = raw;
@@ -53,7 +53,7 @@ function tenantOf(
                       kind: "create",
                       name: project.name!,
                       domainId: project.domainId ?? defaults.projectDomainId,
-                      description: project.description ?? `gks cluster ${clusterName}: ${role}`,
+                      description: project.description ?? description,
                       roles: project.roles ?? [...defaults.projectRoles],
                   },
         network:
@@ -79,11 +79,10 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
         tenants: {
             controlPlane: tenantOf(
                 c.controlPlaneTenant,
-                c.clusterName,
-                "control plane",
+                `gks cluster ${c.clusterName}: control plane`,
                 secrets.controlPlaneCredentialSecret,
             ),
-            worker: tenantOf(c.workerTenant, c.clusterName, "workers", secrets.workerCredentialSecret),
+            worker: tenantOf(c.workerTenant, `gks cluster ${c.clusterName}: workers`, secrets.workerCredentialSecret),
         },
         networking: {
             podCidr: c.podCidr,

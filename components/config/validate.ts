@@ -1,12 +1,8 @@
 import { z } from "zod";
-import { ConfigProblem, keyOf, unknownKeyMessage } from "./problems";
-import { knownKeysAt } from "./schema";
+import { ConfigProblem, KeyNaming, keyOf, unknownKeyMessage } from "./problems";
 
-/** How a configuration's keys are named in problems: `<namespace>:<path>`. */
-export interface KeyNaming {
-    /** The config namespace the values were read from (or are meant for), e.g. `gks-cluster`. */
-    readonly namespace: string;
-}
+export { KeyNaming };
+import { knownKeysAt } from "./schema";
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
     let value: unknown = raw;

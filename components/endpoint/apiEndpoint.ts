@@ -15,6 +15,12 @@ export interface ApiEndpointArgs extends EndpointPlanArgs {
     workerRouterAddress: pulumi.Input<string>;
     /** The seed nodes' security group, which gets the rules for this cluster's NodePorts. */
     seedSecurityGroupId: pulumi.Input<string>;
+    /**
+     * The provider the seed group's rules go through, when the group belongs to another project
+     * than the endpoint's (Neutron lets only that project's members, or an admin, change it).
+     * Default: the endpoint's own provider.
+     */
+    seedSecurityGroupProvider?: openstack.Provider;
 }
 
 /**
@@ -37,7 +43,8 @@ export class ApiEndpoint extends pulumi.ComponentResource {
     public readonly listenerIds: pulumi.Output<Record<ListenerKey, string>>;
 
     constructor(name: string, args: ApiEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gks:index:ApiEndpoint", name, args, opts);
+        const { seedSecurityGroupProvider, ...stored } = args;
+        super("gks:index:ApiEndpoint", name, stored, opts);
         const { subnetId, subnetCidr, externalNetwork, workerRouterAddress, seedSecurityGroupId } = args;
         const plan = endpointPlan(args);
         plan.warnings.forEach((w) => pulumi.log.warn(w, this));
@@ -121,7 +128,7 @@ export class ApiEndpoint extends pulumi.ComponentResource {
                     remoteIpPrefix:
                         "cidr" in rule.remote ? rule.remote.cidr : pulumi.interpolate`${workerRouterAddress}/32`,
                 },
-                { parent: this },
+                { parent: this, ...(seedSecurityGroupProvider ? { provider: seedSecurityGroupProvider } : {}) },
             );
         }
 

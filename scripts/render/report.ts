@@ -1,6 +1,9 @@
 import { at } from "../../test/harness/find";
 import { RecordedResource } from "../../test/harness/recorder";
 import { StandIn } from "../../test/harness/standIns";
+import { OfflineReference } from "../../test/harness/references";
+import { projectRoot } from "../../test/harness/projects";
+import * as path from "path";
 import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egressSelector";
 import { egressSelectorOutputFile, RenderContext, Rendering } from "./files";
 import { kubernetesKind } from "./manifests";
@@ -18,6 +21,17 @@ export function standInLines(standIns: readonly StandIn[], stackFile: string): s
         ({ key, reason }) =>
             `offline stand-in for ${key}: ${reason === "encrypted" ? `${stackFile} holds it only encrypted (secure:)` : `not set in ${stackFile}`}`,
     );
+}
+
+/** One line per stack of this repository that the program reads, stood in by its own offline render. */
+export function referenceLines(references: readonly OfflineReference[]): string[] {
+    return references.flatMap((r) => {
+        const file = path.relative(projectRoot, path.join(r.project.root, `Pulumi.${r.stack}.yaml`));
+        return [
+            `offline stand-in for stack ${r.name}: the outputs of its own offline render (${file})`,
+            ...standInLines(r.standIns, file).map((line) => `  ${line}`),
+        ];
+    });
 }
 
 /** The konnectivity containers (kas-network-proxy images) and their flags, for review at a glance. */

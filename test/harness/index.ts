@@ -6,3 +6,6 @@ export * from "./ids";
 export * from "./standIns";
 export { ProviderMock, ResourceMock, CallMock } from "./providers/types";
 export * from "./workloads";
+export * from "./projects";
+export * from "./references";
+export * from "./mocked";

@@ -228,11 +228,32 @@ export class Recorder {
             });
     }
 
+    /**
+     * A record whose `inputs` and `outputs` (secrets unwrapped) are made from the wire values when
+     * first read: most records are never read that way, and a fleet has thousands of them.
+     */
+    private push(record: Omit<RecordedResource, "inputs" | "outputs">): void {
+        let inputs: Record<string, unknown> | undefined;
+        let outputs: Record<string, unknown> | undefined;
+        this.resources.push(
+            Object.defineProperties(record, {
+                inputs: {
+                    enumerable: true,
+                    get: () => (inputs ??= unwrapSecrets(record.wireInputs) as Record<string, unknown>),
+                },
+                outputs: {
+                    enumerable: true,
+                    get: () => (outputs ??= unwrapSecrets(record.wireOutputs) as Record<string, unknown>),
+                },
+            }) as RecordedResource,
+        );
+    }
+
     private recordRead(req: WireReadRequest, response: WireReadResponse): void {
         const wireInputs = req.getProperties()?.toJavaScript() ?? {};
         const wireOutputs = response.getProperties()?.toJavaScript() ?? {};
         const parent = req.getParent();
-        this.resources.push({
+        this.push({
             urn: response.getUrn(),
             type: req.getType(),
             name: req.getName(),
@@ -240,8 +261,6 @@ export class Recorder {
             custom: true,
             parent,
             provider: providerUrnOf(req.getProvider()) ?? this.inheritedProvider(parent, req.getType()),
-            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
-            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
             wireInputs,
             wireOutputs,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
@@ -257,7 +276,7 @@ export class Recorder {
         const explicit = providerUrnOf(req.getProvider());
         const urn = response.getUrn();
         const wireOutputs = response.getObject()?.toJavaScript() ?? {};
-        this.resources.push({
+        this.push({
             urn,
             type: req.getType(),
             name: req.getName(),
@@ -265,8 +284,6 @@ export class Recorder {
             custom: req.getCustom(),
             parent,
             provider: req.getCustom() ? (explicit ?? this.inheritedProvider(parent, req.getType())) : undefined,
-            inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
-            outputs: unwrapSecrets(wireOutputs) as Record<string, unknown>,
             wireInputs,
             wireOutputs,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),

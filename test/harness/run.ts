@@ -1,17 +1,14 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { Recorder, RecordedResource } from "./recorder";
-import { stackReferenceMock } from "./providers/stackReference";
+import { MockedRun, runMocked } from "./mocked";
 import { ProviderMock } from "./providers/types";
-import { projectName, projectRoot, StackConfig } from "./stackConfig";
+import { RecordedResource } from "./recorder";
+import { projectRoot, rootProject } from "./projects";
+import { OfflineReference, offlineReferences } from "./references";
+import { StackConfig } from "./stackConfig";
 
-export interface ProgramRun {
-    /** Every registered resource, in registration order. */
-    readonly resources: RecordedResource[];
-    /** The stack outputs, resolved (secrets unwrapped). */
-    readonly outputs: Record<string, unknown>;
-    /** What the program threw, if it failed. */
-    readonly error?: Error;
+export interface ProgramRun extends MockedRun {
+    /** Stacks of this repository the config refers to, stood in by their offline runs. */
+    readonly references: readonly OfflineReference[];
 }
 
 export interface RunOptions {
@@ -19,14 +16,17 @@ export interface RunOptions {
     readonly preview?: boolean;
     /** Extra provider mocks, consulted before the built-in ones. */
     readonly providers?: ProviderMock[];
-    /** The program to run; defaults to the project's index.ts. */
+    /** The program to run; defaults to the project's main (index.ts). */
     readonly program?: string;
     /**
      * The outputs this stack had after its last update (what a StackReference to itself reads);
      * none by default, like a new stack.
      */
     readonly lastOutputs?: Record<string, unknown>;
-    /** Outputs of other stacks, by the name a StackReference gives (organization/project/stack). */
+    /**
+     * Outputs of other stacks, by the name a StackReference gives (organization/project/stack).
+     * A stack of this repository that the config names is stood in by its own offline run.
+     */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
     /**
      * The stack's state before this run: the resources an earlier run recorded (what the engine
@@ -34,12 +34,6 @@ export interface RunOptions {
      * id and outputs, as the engine keeps an unchanged resource: keys and certificates stay.
      */
     readonly state?: readonly RecordedResource[];
-}
-
-/** Resolves stack outputs the way the engine records them (secrets unwrapped). */
-async function resolveOutputs(value: pulumi.Inputs): Promise<Record<string, unknown>> {
-    const resolved = pulumi.output(value) as unknown as { promise(): Promise<Record<string, unknown>> };
-    return (await resolved.promise()) ?? {};
 }
 
 function forgetProjectModules(): void {
@@ -60,48 +54,33 @@ function forgetProjectModules(): void {
  * outstanding registration awaited.
  */
 export async function runProgram(config: StackConfig, options: RunOptions = {}): Promise<ProgramRun> {
-    const { stack = "dev", preview = false, providers = [], program = path.join(projectRoot, "index.ts") } = options;
-    const references = stackReferenceMock({
-        ...options.stackOutputs,
-        ...(options.lastOutputs ? { [`organization/${projectName}/${stack}`]: options.lastOutputs } : {}),
-    });
-    const recorder = new Recorder([...providers, references], options.state);
-    pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
-    await pulumi.runtime.setMocks(recorder.mocks, projectName, stack, preview, "organization");
-    recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);
+    const project = config.project ?? rootProject;
+    const { stack = "dev", preview = false, providers = [], program = path.join(project.root, project.main) } = options;
+    const offline = await offlineReferences(config, (referenced, referencedStack) =>
+        runProgram(referenced, { stack: referencedStack }),
+    );
     forgetProjectModules();
-
-    let outputs: Record<string, unknown> = {};
-    let error: Error | undefined;
-    // A program that throws also rejects the Stack resource's own promises; the engine would end
-    // the process there, the harness keeps the first error instead.
-    const capture = (reason: unknown) => {
-        error ??= reason instanceof Error ? reason : new Error(String(reason));
-    };
-    process.on("unhandledRejection", capture);
-    // Pulumi takes a full stack trace for every resource (its source position); mapping those
-    // through source maps costs more than the rest of a run. Errors format their stacks when
-    // first read, after the maps are back on.
-    const sourceMaps = process.sourceMapsEnabled;
-    process.setSourceMapsEnabled(false);
-    try {
-        const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+    const run = await runMocked(
+        async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const exported: unknown = require(program);
             // Like the Node.js language host: an exported function is the program, its result the outputs.
             return typeof exported === "function" ? await (exported as () => unknown)() : exported;
-        });
-        outputs = await resolveOutputs(stackOutputs ?? {});
-    } catch (e) {
-        capture(e);
-    }
-    try {
-        await pulumi.runtime.disconnect();
-    } catch (e) {
-        capture(e);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    process.setSourceMapsEnabled(sourceMaps);
-    process.off("unhandledRejection", capture);
-    return { resources: recorder.resources, outputs, error };
+        },
+        {
+            project: project.name,
+            stack,
+            preview,
+            providers,
+            config: config.values,
+            secretKeys: config.secretKeys,
+            state: options.state,
+            stackOutputs: {
+                ...Object.fromEntries(offline.map((r) => [r.name, r.outputs])),
+                ...options.stackOutputs,
+                ...(options.lastOutputs ? { [`organization/${project.name}/${stack}`]: options.lastOutputs } : {}),
+            },
+        },
+    );
+    return { ...run, references: offline };
 }

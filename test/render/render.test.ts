@@ -6,7 +6,7 @@ import * as path from "path";
 import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egressSelector";
 import { RenderedFile } from "../../scripts/render/files";
 import { renderStack, RenderResult } from "../../scripts/render/main";
-import { projectRoot, readStackConfig, withConfig } from "../harness";
+import { projectNamed, projectRoot, readStackConfig, withConfig } from "../harness";
 import { assertManifestsApplyable, withoutKeyMaterial, withoutTokenIds } from "./checks";
 
 interface Record_ {
@@ -65,7 +65,13 @@ describe("render: the dev stack, offline", () => {
             "offline stand-in for gks-cluster:seedKubeconfig: not set in Pulumi.dev.yaml",
             "offline stand-in for gks-cluster:controlPlaneCredentialSecret: not set in Pulumi.dev.yaml",
             "offline stand-in for gks-cluster:workerCredentialSecret: not set in Pulumi.dev.yaml",
+            "offline stand-in for stack organization/gks-platform/dev: the outputs of its own offline render (platform/Pulumi.dev.yaml)",
         ]);
+        assert.ok(
+            first.printed.includes(
+                "  offline stand-in for gks-platform:controlPlaneCredentialSecret: not set in platform/Pulumi.dev.yaml",
+            ),
+        );
         assert.ok(first.printed.some((l) => /^[\s│]+├─ gks:index:Tenant\s+dev-control-plane$/.test(l)));
         assert.ok(
             first.printed.some((l) =>
@@ -76,6 +82,18 @@ describe("render: the dev stack, offline", () => {
         const summary = first.printed.find((l) => /^\d+ resources: /.test(l));
         assert.ok(summary?.startsWith(`${custom.length} resources: `), summary);
         assert.match(summary!, /\d+ openstack/);
+    });
+
+    it("prints the stack outputs, secrets redacted, and writes them to outputs.json", () => {
+        const at = first.printed.indexOf("Stack outputs:");
+        assert.ok(at > 0);
+        const printed = first.printed.slice(at);
+        assert.ok(printed.includes("  kubeconfig: [secret]"));
+        assert.ok(printed.some((l) => /^ {2}apiUrl: https:\/\/203\.0\.113\.\d+:6443$/.test(l)));
+        assert.ok(printed.includes("  tunnels: 4"));
+        const outputs = JSON.parse(files.find((f) => f.path === "outputs.json")!.content) as Record<string, unknown>;
+        assert.strictEqual(outputs.kubeconfig, "[secret]");
+        assert.deepStrictEqual(outputs.clusterState, { kubernetesVersion: "1.36", tunnelMode: "konnectivity" });
     });
 
     it("lists every resource with the ids other resources' inputs refer to, and no secret", () => {
@@ -131,13 +149,14 @@ describe("render: the dev stack, offline", () => {
             const before = files.find((f) => withoutTokenIds(f.path) === withoutTokenIds(file.path))!;
             assert.strictEqual(withoutKeyMaterial(file.content), withoutKeyMaterial(before.content), file.path);
         }
-        const timeless = (lines: string[]) => lines.map((l) => l.replace(/ in \d+\.\d s/, ""));
+        const timeless = (lines: string[]) => withoutKeyMaterial(lines.join("\n").replace(/ in \d+\.\d s/, ""));
         assert.deepStrictEqual(timeless(second.printed), timeless(first.printed));
     });
 
     it("with --show-secrets writes the stand-ins and, when there are certificates, pki/ with one .crt per certificate", async () => {
         const shown = await render({ stack: "dev", out: path.join(tmp, "secrets"), showSecrets: true });
         assert.strictEqual(shown.exitCode, 0);
+        assert.ok(shown.printed.includes("  kubeconfig: |"), "secret outputs printed when shown");
         const json = fs.readFileSync(path.join(shown.outDir, "resources.json"), "utf8");
         assert.match(json, /offline-stand-in:workerCredentialSecret/);
         const certs = records.filter((r) => /^tls:index\/(selfSignedCert|locallySignedCert):/.test(r.type));
@@ -155,6 +174,22 @@ describe("render: the dev stack, offline", () => {
         );
         assert.ok(!first.files.some((f) => f.startsWith("user-data/")));
     });
+});
+
+describe("render: the platform stacks", () => {
+    let tmp: string;
+    before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gks-render-platform-"))));
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    for (const stack of ["dev", "new"]) {
+        it(`renders platform/Pulumi.${stack}.yaml and prints what its clusters adopt`, async () => {
+            const result = await render({ project: projectNamed("gks-platform"), stack, out: path.join(tmp, stack) });
+            assert.strictEqual(result.exitCode, 0, result.printed.join("\n"));
+            assert.ok(result.printed[0].startsWith(`Offline render of stack ${stack}: platform/index.ts`));
+            assert.ok(result.printed.some((l) => l.startsWith("  controlPlaneTenant: {")));
+            assert.ok(result.printed.some((l) => l.startsWith("  seed: {")));
+        });
+    }
 });
 
 describe("render: failures write nothing", () => {
@@ -215,7 +250,7 @@ describe("npm run render (the command line)", () => {
         for (const args of [[], ["--stack", "dev", "--colour"]]) {
             const bad = cli(...args);
             assert.strictEqual(bad.status, 2, args.join(" "));
-            assert.match(bad.output, /usage: npm run render -- --stack <name>/);
+            assert.match(bad.output, /usage: npm run render -- \[--project <dir>\] --stack <name>/);
         }
     });
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parse } from "yaml";
-import { readStackConfig, standInFor, withConfig, withStandIns } from "../harness";
+import { projectNamed, readStackConfig, standInFor, withConfig, withStandIns } from "../harness";
 import { devObject } from "../fixtures";
 
 const keys = (config: { values: Record<string, string> }) => Object.keys(config.values);
@@ -33,21 +33,27 @@ describe("offline stand-ins for secrets", () => {
         assert.match(kubeconfig, /^# offline-stand-in:seedKubeconfig/);
     });
 
-    it("needs no tenant secret for clouds.yaml sign-in, and one for an application credential", () => {
+    it("stands in every secret Pulumi.yaml declares, whatever the credentials (the CLI requires each)", () => {
         const worker = devObject<Record<string, unknown>>("workerTenant");
-        const controlPlane = devObject<Record<string, unknown>>("controlPlaneTenant");
         const config = withConfig(readStackConfig("dev"), {
             workerTenant: { ...worker, credentials: { cloud: "openstack" } },
-            controlPlaneTenant: {
-                ...controlPlane,
-                project: { id: "p-1" },
-                credentials: { authUrl: "https://keystone.example.com:5000/v3", applicationCredentialId: "ac-1" },
-            },
         });
-        const { standIns } = withStandIns(config);
         assert.deepStrictEqual(
-            standIns.map((s) => s.key),
-            ["gks-cluster:seedKubeconfig", "gks-cluster:controlPlaneCredentialSecret"],
+            withStandIns(config).standIns.map((s) => s.key),
+            [
+                "gks-cluster:seedKubeconfig",
+                "gks-cluster:controlPlaneCredentialSecret",
+                "gks-cluster:workerCredentialSecret",
+            ],
+        );
+    });
+
+    it("stands in another project's secrets in its own namespace", () => {
+        const { config, standIns } = withStandIns(readStackConfig("dev", projectNamed("gks-platform")!));
+        assert.deepStrictEqual(standIns, [{ key: "gks-platform:controlPlaneCredentialSecret", reason: "missing" }]);
+        assert.strictEqual(
+            config.values["gks-platform:controlPlaneCredentialSecret"],
+            "offline-stand-in:controlPlaneCredentialSecret",
         );
     });
 
@@ -65,17 +71,5 @@ describe("offline stand-ins for secrets", () => {
         ]);
         assert.strictEqual(result.config.values["gks-cluster:controlPlaneCredentialSecret"], "real-password");
         assert.ok(keys(result.config).includes("gks-cluster:seedKubeconfig"));
-    });
-
-    it("does not trip over a tenant value that is not an object (validation reports it later)", () => {
-        const config = withConfig(readStackConfig("dev"), { workerTenant: "oops" });
-        const { standIns } = withStandIns({
-            ...config,
-            values: { ...config.values, "gks-cluster:workerTenant": "oops" },
-        });
-        assert.deepStrictEqual(
-            standIns.map((s) => s.key),
-            ["gks-cluster:seedKubeconfig", "gks-cluster:controlPlaneCredentialSecret"],
-        );
     });
 });

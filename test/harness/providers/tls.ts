@@ -35,8 +35,8 @@ export function tlsMock(): ProviderMock {
     return {
         prefix: "tls:",
         resources: {
-            "tls:index/privateKey:PrivateKey": async ({ inputs }) => {
-                const state = privateKey(plain(inputs));
+            "tls:index/privateKey:PrivateKey": async ({ name, inputs }) => {
+                const state = cachedKey(name, plain(inputs));
                 return {
                     id: createHash("sha1").update(String(state.publicKeyPem)).digest("hex"),
                     state: { ...inputs, ...state },
@@ -95,6 +95,26 @@ function privateKey(inputs: Inputs): Record<string, unknown> {
     );
 }
 
+/**
+ * Keys by resource name and key spec, kept for the process: a key resource that keeps its name
+ * keeps its key across runs, as a stack's state keeps it across updates, and different key
+ * resources get different keys. Tests run the same stacks many times; making and encoding their
+ * keys again each time was a large part of a run.
+ */
+const keyCache = new Map<string, Record<string, unknown>>();
+const keyCacheLimit = 5000;
+
+function cachedKey(name: string, inputs: Inputs): Record<string, unknown> {
+    const id = JSON.stringify([name, inputs.algorithm, inputs.ecdsaCurve, inputs.rsaBits]);
+    let state = keyCache.get(id);
+    if (state === undefined) {
+        state = privateKey(inputs);
+        if (keyCache.size >= keyCacheLimit) keyCache.clear();
+        keyCache.set(id, state);
+    }
+    return state;
+}
+
 function keyPems(key: KeyObject): Record<string, string> {
     const type = key.asymmetricKeyType === "rsa" ? "pkcs1" : "sec1";
     return {
@@ -111,11 +131,25 @@ interface WebKey {
     signing: { name: string; hash: string };
 }
 
+/** WebCrypto keys by PEM: a CA's key signs many certificates, and importing it is costly. */
+const webKeys = new Map<string, Promise<WebKey>>();
+
 /** Reads a PEM private key in any of the provider's formats, as WebCrypto keys. */
-async function webKey(pem: unknown, field: string): Promise<WebKey> {
+function webKey(pem: unknown, field: string): Promise<WebKey> {
     if (typeof pem !== "string" || !pem.includes("PRIVATE KEY")) {
-        throw new Error(`tls mock: ${field} must be a PEM private key`);
+        return Promise.reject(new Error(`tls mock: ${field} must be a PEM private key`));
     }
+    let key = webKeys.get(pem);
+    if (key === undefined) {
+        key = importWebKey(pem, field);
+        if (webKeys.size >= keyCacheLimit) webKeys.clear();
+        webKeys.set(pem, key);
+        key.catch(() => webKeys.delete(pem));
+    }
+    return key;
+}
+
+async function importWebKey(pem: string, field: string): Promise<WebKey> {
     const key = createPrivateKey(pem);
     const pkcs8 = key.export({ type: "pkcs8", format: "der" });
     const spki = createPublicKey(key).export({ type: "spki", format: "der" });
@@ -326,16 +360,34 @@ async function certRequest(inputs: Inputs): Promise<Record<string, string>> {
     return { certRequestPem: `${csr.toString("pem")}\n`, keyAlgorithm: key.algorithm };
 }
 
+/** A CA certificate parsed, and whether the key matches it, by (certificate, key): a CA signs many certificates. */
+const signingCas = new Map<string, Promise<{ caCert: x509.X509Certificate; matches: boolean }>>();
+
+function signingCa(caCertPem: string, caKeyPem: string, caKey: WebKey) {
+    const id = `${caCertPem}\n${caKeyPem}`;
+    let ca = signingCas.get(id);
+    if (ca === undefined) {
+        ca = (async () => {
+            const caCert = new x509.X509Certificate(caCertPem);
+            const caSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", await caCert.publicKey.export()));
+            const ownSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", caKey.publicKey));
+            return { caCert, matches: caSpki.equals(ownSpki) };
+        })();
+        if (signingCas.size >= keyCacheLimit) signingCas.clear();
+        signingCas.set(id, ca);
+        ca.catch(() => signingCas.delete(id));
+    }
+    return ca;
+}
+
 async function locallySignedCert(inputs: Inputs): Promise<IssuedCert> {
     if (typeof inputs.certRequestPem !== "string") throw new Error("tls mock: cert_request_pem is required");
     const csr = new x509.Pkcs10CertificateRequest(inputs.certRequestPem);
     if (!(await csr.verify())) throw new Error("tls mock: Failed to parse certificate request PEM: bad signature");
     const caKey = await webKey(inputs.caPrivateKeyPem, "ca_private_key_pem");
     if (typeof inputs.caCertPem !== "string") throw new Error("tls mock: ca_cert_pem is required");
-    const caCert = new x509.X509Certificate(inputs.caCertPem);
-    const caSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", await caCert.publicKey.export()));
-    const ownSpki = Buffer.from(await webcrypto.subtle.exportKey("spki", caKey.publicKey));
-    if (!caSpki.equals(ownSpki)) {
+    const { caCert, matches } = await signingCa(inputs.caCertPem, String(inputs.caPrivateKeyPem), caKey);
+    if (!matches) {
         // Go's x509.CreateCertificate checks that the signer matches the parent's public key.
         throw new Error(
             "tls mock: Failed to create certificate: x509: provided PrivateKey doesn't match parent's PublicKey",

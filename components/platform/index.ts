@@ -1,0 +1,9 @@
+export { Platform, PlatformArgs } from "./platform";
+export {
+    loadPlatformSettings,
+    parsePlatformSettings,
+    PlatformParseOptions,
+    PlatformSettings,
+    platformNamespace,
+    SeedSecurityGroupSettings,
+} from "./settings";
