@@ -1,6 +1,9 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { apiserverAuditLog } from "./rules/apiserverAudit";
+import { apiserverEncryptionAtRest } from "./rules/apiserverEncryption";
 import { controlPathHa } from "./rules/controlPathHa";
 import { egressSelectorValid } from "./rules/egressSelectorValid";
+import { etcdNetworkPolicy } from "./rules/etcdNetworkPolicy";
 import { imagesPinned } from "./rules/imagesPinned";
 import { konnectivityKeepalive } from "./rules/konnectivityKeepalive";
 import { konnectivityMtls } from "./rules/konnectivityMtls";
@@ -32,5 +35,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     tunnelPrivilegesContained,
     tunnelListenerNotPublic,
     imagesPinned,
+    apiserverEncryptionAtRest,
+    apiserverAuditLog,
+    etcdNetworkPolicy,
     controlPathHa,
 ];

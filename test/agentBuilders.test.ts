@@ -17,7 +17,9 @@ const args: AgentWorkloadArgs = {
     replicas: 2,
     proxyServerHost: "203.0.113.10",
     proxyServerPort: 8132,
+    apiHost: "203.0.113.10",
     keepaliveSeconds: 30,
+    serverCounting: "leases",
     certificatesChecksum: "abc",
     secretName: "konnectivity-agent-certificates",
     serviceAccountName: "konnectivity-agent",
@@ -35,6 +37,7 @@ describe("konnectivity agent builders (pure)", () => {
             proxyServerPort: 8132,
             keepaliveSeconds: 30,
             mode: "deployment",
+            serverCounting: "static",
         });
         for (const f of [
             "--proxy-server-host=203.0.113.10",
@@ -54,19 +57,48 @@ describe("konnectivity agent builders (pure)", () => {
         assert.deepStrictEqual(validateAgentFlags(flags), []);
     });
 
+    it("counts the servers' leases, with the servers' own count as the floor, only with lease counting", () => {
+        const base = { proxyServerHost: "h", proxyServerPort: 8132, keepaliveSeconds: 30, mode: "deployment" } as const;
+        const leases = agentFlags({ ...base, serverCounting: "leases" });
+        for (const f of [
+            "--count-server-leases=true",
+            "--server-count-source=max",
+            "--lease-namespace=kube-system",
+            "--lease-label=k8s-app=konnectivity-server",
+        ]) {
+            assert.ok(leases.includes(f), f);
+        }
+        assert.deepStrictEqual(validateAgentFlags(leases), []);
+        const fixed = agentFlags({ ...base, serverCounting: "static" });
+        assert.ok(!fixed.some((f) => /lease|server-count-source/.test(f)), fixed.join(" "));
+        assert.match(
+            validateAgentFlags(leases.filter((f) => !f.startsWith("--server-count-source"))).join(),
+            /--server-count-source=max belongs with --count-server-leases/,
+        );
+        assert.match(validateAgentFlags([...fixed, "--server-count-source=min"]).join(), /default or max/);
+    });
+
     it("announces the node's address in DaemonSet mode", () => {
         const flags = agentFlags({
             proxyServerHost: "h",
             proxyServerPort: 8132,
             keepaliveSeconds: 30,
             mode: "daemonset",
+            serverCounting: "static",
         });
         assert.ok(flags.includes("--agent-identifiers=ipv4=$(HOST_IP)"));
     });
 
     it("refuses to build flags that break the tunnel", () => {
         assert.throws(
-            () => agentFlags({ proxyServerHost: "h", proxyServerPort: 80, keepaliveSeconds: 10, mode: "deployment" }),
+            () =>
+                agentFlags({
+                    proxyServerHost: "h",
+                    proxyServerPort: 80,
+                    keepaliveSeconds: 10,
+                    mode: "deployment",
+                    serverCounting: "static",
+                }),
             /1024\.\.49151[\s\S]*at least 30s/,
         );
     });
@@ -77,6 +109,7 @@ describe("konnectivity agent builders (pure)", () => {
             proxyServerPort: 8132,
             keepaliveSeconds: 30,
             mode: "deployment",
+            serverCounting: "static",
         });
         const without = (name: string) => good.filter((f) => !f.startsWith(`--${name}=`));
         assert.match(validateAgentFlags(without("ca-cert")).join(), /--ca-cert is required/);

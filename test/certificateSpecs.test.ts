@@ -17,7 +17,12 @@ const args: PkiSpecArgs = {
 const specs = pkiSpecs(args);
 const leaves = specs.certificates;
 const tunnelAddress = "203.0.113.20";
-const konnectivity = konnectivityPki({ ...args, seedNamespace: "cluster-dev", tunnelAddress });
+const konnectivity = konnectivityPki({
+    ...args,
+    seedNamespace: "cluster-dev",
+    tunnelAddress,
+    serverCounting: "leases",
+});
 
 describe("certificate specs", () => {
     it("name every tls resource after its use", () => {

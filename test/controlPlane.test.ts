@@ -25,6 +25,7 @@ const T = {
     service: "kubernetes:core/v1:Service",
     deployment: "kubernetes:apps/v1:Deployment",
     statefulSet: "kubernetes:apps/v1:StatefulSet",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     seedProvider: "pulumi:providers:kubernetes",
     controlPlane: "gks:index:ControlPlane",
@@ -149,10 +150,11 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
         const pvc = at(etcd.inputs, "spec.volumeClaimTemplates[0].spec") as Record<string, unknown>;
         assert.deepStrictEqual(at(pvc, "resources.requests.storage"), "10Gi");
         assert.ok(!("storageClassName" in pvc), "empty etcdStorageClass selects the seed's default class");
+        // Three seed nodes for three members: at most one member per node.
         assert.strictEqual(
             at(
                 etcd.inputs,
-                "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey",
+                "spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey",
             ),
             "kubernetes.io/hostname",
         );
@@ -177,7 +179,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
 
         // The egress selector file: mounted from the ConfigMap under the required key.
         const egressFile = flag(apiserver, "egress-selector-config-file") ?? "";
-        const egressVolume = volumes(api).find((v) => v.configMap)!;
+        const egressVolume = volumes(api).find((v) => egressFile.startsWith(`${mountOf(apiserver, v.name)}/`))!;
         const configMap = sourceOf(run, egressVolume)!;
         const data = configMap.inputs.data as Record<string, string>;
         assert.deepStrictEqual(Object.keys(data), ["egress-selector-configuration.yaml"]);
@@ -272,8 +274,9 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
                 );
             }),
         );
-        const fileFlags = apiserver.args.filter((a) => /(file|cafile|certfile|keyfile|certificate|key)=\//.test(a));
-        assert.strictEqual(fileFlags.length, 14);
+        const fileFlags = apiserver.args.filter((a) => /^--[a-z-]+=\/etc\//.test(a));
+        // 12 of the PKI, the service-account pair, the egress selector, encryption and the audit policy.
+        assert.strictEqual(fileFlags.length, 17);
         for (const a of fileFlags) assert.ok(files.has(a.slice(a.indexOf("=") + 1)), `${a} names a mounted file`);
     });
 
@@ -407,6 +410,9 @@ describe("control plane settings", () => {
                 apiserverNodePort: 31443,
                 tunnelNodePort: 31132,
                 agentMode: "daemonset",
+                controlPlanePriorityClass: "gks-control-plane",
+                encryptionKeys: ["key2", "key1"],
+                tunnelServerCounting: "static",
             }),
         );
         if (run.error) throw run.error;
@@ -432,6 +438,41 @@ describe("control plane settings", () => {
         assert.strictEqual(at(etcd.inputs, "spec.replicas"), 5);
         assert.strictEqual(at(etcd.inputs, "spec.volumeClaimTemplates[0].spec.storageClassName"), "fast");
         assert.strictEqual(at(one(run.resources, T.pdb, "dev-etcd").inputs, "spec.minAvailable"), 3);
+        // Five members on three seed nodes: one per node where it can be (auto), not required.
+        assert.ok(
+            at(
+                etcd.inputs,
+                "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution",
+            ),
+        );
+        assert.strictEqual(
+            at(
+                etcd.inputs,
+                "spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+            ),
+            undefined,
+        );
+        // A class of the seed's own: used as it is, no quota.
+        assert.strictEqual(at(api.inputs, "spec.template.spec.priorityClassName"), "gks-control-plane");
+        assert.deepStrictEqual(ofType(run.resources, "kubernetes:core/v1:ResourceQuota"), []);
+        // Static server counting: no leases, no user-cluster credential for the servers, no token for the agents.
+        assert.ok(!server.args.some((a) => /lease|kubeconfig/.test(a)), server.args.join(" "));
+        assert.deepStrictEqual(
+            ofType(run.resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => /leases/.test(r.name)),
+            [],
+        );
+        assert.strictEqual(
+            at(
+                one(run.resources, T.daemonSet, "dev-user-cluster").inputs,
+                "spec.template.spec.automountServiceAccountToken",
+            ),
+            false,
+        );
+        // Two keys, two random keys, in the configured order.
+        assert.deepStrictEqual(
+            ofType(run.resources, "random:index/randomBytes:RandomBytes").map((r) => r.name),
+            ["dev-encryption-key2", "dev-encryption-key1"],
+        );
         const etcdPeer = one(run.resources, "tls:index/certRequest:CertRequest", "dev-etcd-peer");
         assert.ok((etcdPeer.inputs.dnsNames as string[]).includes("etcd-4.etcd.cluster-dev.svc"));
     });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { supportedKubernetesVersions, versionPins } from "../components/config";
 import { apiserverDeployment } from "../components/controlplane/apiserverDeployment";
@@ -14,7 +15,7 @@ import { at } from "./harness";
 import { devSettings, labelledAuthority } from "./settings";
 
 const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev", versions: versionPins("1.36") };
-const pki = labelledAuthority(["server", "agent"]);
+const pki = labelledAuthority(["server", "agent"], ["leaseWriter"]);
 
 describe("the konnectivity tunnel's seed half (pure)", () => {
     const part = konnectivitySeed(layout, devSettings(), pki, "steady");
@@ -40,18 +41,14 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
         );
         const doc = parseEgressSelector(configMaps[0].data[egressSelectorDataKey]).config;
         assert.strictEqual(at(doc, "egressSelections[0].connection.transport.uds.udsName"), konnectivityUdsName);
-        assert.deepStrictEqual(
-            objects("Secret").map((o) => (o.kind === "Secret" ? o.spec : undefined)),
-            [
-                {
-                    name: "konnectivity-server-tls",
-                    data: { "tls.crt": "server CERT", "tls.key": "server KEY", "ca.crt": "CA CERT" },
-                },
-            ],
-        );
+        const secrets = objects("Secret").map((o) => (o.kind === "Secret" ? o.spec : undefined)!);
+        assert.deepStrictEqual(secrets[0], {
+            name: "konnectivity-server-tls",
+            data: { "tls.crt": "server CERT", "tls.key": "server KEY", "ca.crt": "CA CERT" },
+        });
         assert.deepStrictEqual(
             part.apiserver.mounted.map((m) => m.name),
-            ["konnectivity-server-tls", "egress-selector-configuration"],
+            ["konnectivity-server-tls", "egress-selector-configuration", "konnectivity-server-kubeconfig"],
         );
         assert.deepStrictEqual(
             objects("Service").map((s) =>
@@ -76,6 +73,7 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
             tunnel: part.apiserver,
             publicAddress: "203.0.113.10",
             checksum: "abc",
+            priorityClassName: "system-cluster-critical",
         });
         const spec = at(deployment, "spec.template.spec") as {
             containers: { name: string; args: string[] }[];
@@ -118,6 +116,7 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
             Object.keys(
                 konnectivity.pki({
                     clusterName: "dev",
+                    serverCounting: "static",
                     seedNamespace: "cluster-dev",
                     tunnelAddress: "203.0.113.10",
                     caValidityHours: 87600,
@@ -127,6 +126,78 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
             ),
             ["server", "agent"],
         );
+    });
+
+    describe("server counting", () => {
+        const pkiArgs = {
+            clusterName: "dev",
+            seedNamespace: "cluster-dev",
+            tunnelAddress: "203.0.113.10",
+            caValidityHours: 87600,
+            certValidityHours: 8760,
+            earlyRenewalHours: 720,
+        };
+        const sidecar = (seed: ReturnType<typeof konnectivitySeed>) => seed.apiserver.containers[0];
+
+        it("with leases: a client certificate of the cluster CA, a kubeconfig for kube-apiserver in the pod, the lease flags", () => {
+            const spec = konnectivity.pki({ ...pkiArgs, serverCounting: "leases" });
+            assert.deepStrictEqual(spec.clusterClients?.leaseWriter.subject, {
+                commonName: "system:konnectivity-server",
+            });
+            assert.deepStrictEqual(spec.clusterClients?.leaseWriter.allowedUses, ["digital_signature", "client_auth"]);
+            const args = sidecar(part).args as string[];
+            for (const f of [
+                "--enable-lease-controller=true",
+                "--kubeconfig=/etc/kubernetes/konnectivity-server-kubeconfig/kubeconfig",
+                "--lease-namespace=kube-system",
+                "--lease-label=k8s-app=konnectivity-server",
+                "--server-count=2",
+            ]) {
+                assert.ok(args.includes(f), f);
+            }
+            const kubeconfigSecret = objects("Secret").find(
+                (o) => o.kind === "Secret" && o.spec.name === "konnectivity-server-kubeconfig",
+            );
+            assert.ok(kubeconfigSecret?.kind === "Secret");
+            return new Promise<void>((resolve) =>
+                pulumi.output(kubeconfigSecret.spec.data.kubeconfig).apply((text) => {
+                    const k = parse(text);
+                    assert.strictEqual(k.clusters[0].cluster.server, "https://127.0.0.1:6443");
+                    assert.strictEqual(
+                        Buffer.from(k.clusters[0].cluster["certificate-authority-data"], "base64").toString(),
+                        "CLUSTER CA CERT",
+                    );
+                    assert.strictEqual(k.users[0].name, "system:konnectivity-server");
+                    assert.strictEqual(
+                        Buffer.from(k.users[0].user["client-certificate-data"], "base64").toString(),
+                        "leaseWriter CERT",
+                    );
+                    resolve();
+                }),
+            );
+        });
+
+        it("static: no client certificate, no kubeconfig, no lease flags", () => {
+            assert.strictEqual(konnectivity.pki({ ...pkiArgs, serverCounting: "static" }).clusterClients, undefined);
+            const fixed = konnectivitySeed(
+                layout,
+                devSettings({ tunnelServerCounting: "static" }),
+                labelledAuthority(["server", "agent"]),
+                "steady",
+            );
+            assert.ok(!(sidecar(fixed).args as string[]).some((a) => /lease|kubeconfig/.test(a)));
+            assert.deepStrictEqual(
+                fixed.apiserver.mounted.map((m) => m.name),
+                ["konnectivity-server-tls", "egress-selector-configuration"],
+            );
+        });
+
+        it("refuses leases without the certificate to publish them", () => {
+            assert.throws(
+                () => konnectivitySeed(layout, devSettings(), labelledAuthority(["server", "agent"]), "steady"),
+                /lease counting needs the "leaseWriter" client certificate/,
+            );
+        });
     });
 });
 
@@ -165,7 +236,7 @@ describe("control-plane helpers (pure)", () => {
 
     it("etcd: quorum, and an initial cluster listing every member by its stable name", () => {
         assert.deepStrictEqual([1, 3, 5].map(etcdQuorum), [1, 2, 3]);
-        const flags = etcdFlags(layout, 3);
+        const flags = etcdFlags(layout, 3, "10Gi");
         assert.ok(flags.includes("--name=$(POD_NAME)"));
         assert.ok(flags.includes("--initial-advertise-peer-urls=https://$(POD_NAME).etcd.cluster-dev.svc:2380"));
         assert.ok(

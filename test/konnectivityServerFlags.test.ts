@@ -42,6 +42,30 @@ describe("konnectivity-server flags", () => {
         assert.deepStrictEqual(validateKonnectivityServerFlags(flags, expect), []);
     });
 
+    it("publish a lease in the user cluster only with a kubeconfig for it and a parseable label", () => {
+        const leases = {
+            kubeconfigFile: "/k/kubeconfig",
+            namespace: "kube-system",
+            label: "k8s-app=konnectivity-server",
+        };
+        const withLeases = konnectivityServerFlags({ ...options, leases }, expect);
+        assert.strictEqual(flagValue(withLeases, "enable-lease-controller"), "true");
+        assert.deepStrictEqual(validateKonnectivityServerFlags(withLeases, expect), []);
+        const noKubeconfig = withLeases.filter((f) => !f.startsWith("--kubeconfig="));
+        assert.match(
+            validateKonnectivityServerFlags(noKubeconfig, expect).join(),
+            /would write the leases into the seed/,
+        );
+        assert.throws(
+            () => konnectivityServerFlags({ ...options, leases: { ...leases, label: "not a label" } }, expect),
+            /--lease-label=not a label/,
+        );
+    });
+
+    it("log at -v=2, not the server's own default of 4 (every dial)", () => {
+        assert.strictEqual(flagValue(flags, "v"), "2");
+    });
+
     it("serve kube-apiserver on the unix socket only (server port 0, no frontend TLS)", () => {
         assert.strictEqual(flagValue(flags, "uds-name"), options.udsName);
         assert.strictEqual(flagValue(flags, "server-port"), "0");

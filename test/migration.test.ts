@@ -73,8 +73,12 @@ const mustSurvive: [string, string, string][] = [
 /** What the switch may update in place on what it keeps (to openvpn the namespace relaxes too). */
 const updatedInPlace = (to: TunnelMode) => [
     ...(to === "openvpn" ? ["kubernetes:core/v1:Namespace dev"] : []),
+    // kube-apiserver's NetworkPolicy gains the agent port; it keeps it while switching away.
+    ...(to === "konnectivity" ? ["kubernetes:networking.k8s.io/v1:NetworkPolicy dev-apiserver"] : []),
     "kubernetes:apps/v1:Deployment dev-apiserver",
     "kubernetes:core/v1:ConfigMap dev-tunnel-gate",
+    // The critical-pods quota counts the mode's own Deployments (openvpn-server).
+    "kubernetes:core/v1:ResourceQuota dev-critical-pods",
 ];
 
 for (const from of ["konnectivity", "openvpn"] as const) {
@@ -116,12 +120,14 @@ for (const from of ["konnectivity", "openvpn"] as const) {
             }
         });
 
-        it("updates in place only the namespace's Pod Security level, kube-apiserver's pods and the gate's deadline", () => {
+        it("updates in place only the namespace's Pod Security level, kube-apiserver's pods and its NetworkPolicy, the gate's deadline and the pods quota", () => {
             const updated = withChange(compared, "updated").filter((c) => c.custom);
             assert.deepStrictEqual(updated.map((c) => `${c.type} ${c.name}`).sort(), updatedInPlace(to).sort());
             for (const c of updated)
                 assert.deepStrictEqual(replacingChanges(c), [], `${c.type} ${c.name} would be replaced`);
-            const apiserver = updated.find((c) => c.name === "dev-apiserver")!;
+            const apiserver = updated.find(
+                (c) => c.name === "dev-apiserver" && c.type === "kubernetes:apps/v1:Deployment",
+            )!;
             assert.ok(
                 apiserver.changedInputs.every((p) => p.startsWith("spec.template.")),
                 apiserver.changedInputs.join(),
@@ -215,6 +221,7 @@ for (const from of ["konnectivity", "openvpn"] as const) {
                 expected.push(`kubernetes:core/v1:Namespace dev metadata.labels["pod-security.kubernetes.io/enforce"]`);
             if (to === "openvpn") {
                 expected.push("kubernetes:apps/v1:Deployment dev-user-cluster metadata.annotations");
+                expected.push("kubernetes:networking.k8s.io/v1:NetworkPolicy dev-apiserver spec.ingress[0].ports[1]");
             }
             assert.deepStrictEqual(
                 changed.map((c) => `${c.type} ${c.name} ${c.changedInputs.join(",")}`).sort(),

@@ -281,7 +281,11 @@ describe("openvpn mode (the openvpn stack under mocks)", () => {
     });
 
     it("records openvpn as what runs, and one tunnel", () => {
-        assert.deepStrictEqual(run.outputs.clusterState, { kubernetesVersion: "1.36", tunnelMode: "openvpn" });
+        assert.deepStrictEqual(run.outputs.clusterState, {
+            kubernetesVersion: "1.36",
+            tunnelMode: "openvpn",
+            encryptionKeys: ["key1"],
+        });
         assert.strictEqual(run.outputs.tunnels, 1);
     });
 });

@@ -61,6 +61,7 @@ describe("running state (the stack's own last outputs)", () => {
             assert.deepStrictEqual(run.outputs[runningStateOutput], {
                 kubernetesVersion: "1.36",
                 tunnelMode: "konnectivity",
+                encryptionKeys: ["key1"],
             });
             const cluster = one(run.resources, "gks:index:Cluster", "dev");
             assert.strictEqual((cluster.inputs.settings as Record<string, unknown>).running, undefined);

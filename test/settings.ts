@@ -14,10 +14,16 @@ export function devSettings(changes: Record<string, unknown> = {}): Settings {
     return loadSettings(new pulumi.Config(configNamespace));
 }
 
-/** A tunnel authority with labelled stand-ins for every PEM: "<key> CERT", "<key> KEY", "CA CERT". */
-export function labelledAuthority(keys: readonly string[]): IssuedAuthority {
+/**
+ * A tunnel authority with labelled stand-ins for every PEM: "<key> CERT", "<key> KEY", "CA CERT",
+ * and user-cluster clients signed by "CLUSTER CA CERT".
+ */
+export function labelledAuthority(keys: readonly string[], clusterClients: readonly string[] = []): IssuedAuthority {
     return {
         authority: { certPem: "CA CERT", keyPem: "CA KEY" },
         certificates: Object.fromEntries(keys.map((k) => [k, { certPem: `${k} CERT`, keyPem: `${k} KEY` }])),
+        clusterClients: Object.fromEntries(
+            clusterClients.map((k) => [k, { certPem: `${k} CERT`, keyPem: `${k} KEY`, caCertPem: "CLUSTER CA CERT" }]),
+        ),
     };
 }

@@ -118,6 +118,7 @@ export class Cluster extends pulumi.ComponentResource {
                 publicAddress,
                 tunnel: tunnel.pki({
                     clusterName: settings.clusterName,
+                    serverCounting: settings.tunnel.serverCounting,
                     seedNamespace: seed.namespace,
                     tunnelAddress,
                     ...settings.pki,
@@ -137,6 +138,8 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: seed.kubeconfig, enableSecretMutable: true, enableConfigMapMutable: true },
             { parent: this },
         );
+        // Random values live in state only: the control plane's encryption keys, the join tokens.
+        const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
         const admin = this.pki.certificates.admin;
         this.kubeconfig = kubeconfigOutput({
             clusterName: name,
@@ -160,10 +163,25 @@ export class Cluster extends pulumi.ComponentResource {
         const userTunnel = (provider: k8s.Provider) =>
             tunnel.userCluster(
                 `${name}-user-cluster`,
-                { settings, pki: this.pki.tunnel, tunnelAddress, phase },
+                { settings, pki: this.pki.tunnel, tunnelAddress, apiAddress: publicAddress, phase },
                 { parent: this, provider },
             );
         const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
+        // While migrating, a NetworkPolicy both modes have (kube-apiserver's) keeps admitting the
+        // old path's ports: the old pods carry the tunnel until the update deletes them. An old
+        // mode's policy of its own is not in the program and goes with its pods, at the end.
+        const ownSeedTunnel = tunnel.seed({ layout, settings, pki: this.pki.tunnel, phase });
+        const seedTunnel = transition.from
+            ? {
+                  ...ownSeedTunnel,
+                  ingress: [
+                      ...ownSeedTunnel.ingress,
+                      ...tunnelFor(transition.from)
+                          .ingress(settings)
+                          .filter((i) => i.app === "kube-apiserver"),
+                  ],
+              }
+            : ownSeedTunnel;
         const controlPlaneOf = (apiserverDependsOn: pulumi.Resource[]) =>
             new ControlPlane(
                 name,
@@ -174,7 +192,7 @@ export class Cluster extends pulumi.ComponentResource {
                     podCidr: networking.podCidr,
                     ...controlPlane,
                     apiserverNodePort: seed.nodePorts.apiserver,
-                    tunnel: tunnel.seed({ layout, settings, pki: this.pki.tunnel, phase }),
+                    tunnel: seedTunnel,
                     // While migrating the namespace admits both modes' pods: the old path's pods
                     // keep running (and may be rescheduled) until the update deletes them.
                     podSecurity: leastAdmitting([
@@ -184,7 +202,7 @@ export class Cluster extends pulumi.ComponentResource {
                     pki: controlPlanePki(this.pki),
                     apiserverDependsOn,
                 },
-                { parent: this, provider: this.seedProvider },
+                { parent: this, providers: [this.seedProvider, randomProvider] },
             );
         if (phase === "migrating") {
             // Make before break: the new mode's user-cluster end first (the cluster's API is up,
@@ -207,10 +225,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Nodes: through the user-cluster provider, which exists only after the control plane.
         // Join tokens come from random strings and rotate with time resources, each with its provider.
-        const tokenProviders = [
-            new random.Provider(`${name}-random`, {}, { parent: this }),
-            new time.Provider(`${name}-time`, {}, { parent: this }),
-        ];
+        const tokenProviders = [randomProvider, new time.Provider(`${name}-time`, {}, { parent: this })];
         const userCluster = { parent: this, providers: [this.userClusterProvider, ...tokenProviders] };
         const caCertPem = this.pki.authorities.cluster.certPem;
         this.nodeJoin = new NodeJoin(

@@ -15,8 +15,15 @@ export interface ClusterConfig {
     readonly etcdReplicas?: number;
     readonly etcdStorageSize?: string;
     readonly etcdStorageClass?: string;
+    /** auto (default), required or preferred. */
+    readonly etcdAntiAffinity?: string;
+    /** Names of the keys that encrypt Secrets at rest, the encrypting one first. */
+    readonly encryptionKeys?: readonly string[];
+    readonly controlPlanePriorityClass?: string;
     readonly agentReplicas?: number;
     readonly agentMode?: string;
+    /** leases (default) or static. */
+    readonly tunnelServerCounting?: string;
     readonly tunnelPort?: number;
     readonly tunnelKeepaliveSeconds?: number;
     readonly lbProvider?: string;

@@ -12,8 +12,13 @@ export const defaults = {
     etcdReplicas: 3,
     etcdStorageSize: "10Gi",
     etcdStorageClass: "",
+    etcdAntiAffinity: "auto",
+    /** Secrets-encryption key names, the first encrypts: see README "Encryption at rest". */
+    encryptionKeys: ["key1"],
+    controlPlanePriorityClass: "system-cluster-critical",
     agentReplicas: 2,
     agentMode: "deployment",
+    tunnelServerCounting: "leases",
     tunnelPort: 8132,
     tunnelKeepaliveSeconds: 30,
     lbProvider: "amphora",

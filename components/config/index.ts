@@ -16,3 +16,6 @@ export { isValidated, requireValidated } from "./validated";
 export { VersionPins, images, supportedKubernetesVersions, versionPins } from "./versions";
 export { secretCredentials, secretSettings } from "./secrets";
 export { RunningState, parseRunningState, runningStateOutput, withRunningState } from "./runningState";
+export { kubernetesUpgradeProblems } from "./upgrade";
+export { encryptionKeyProblems } from "./encryptionRotation";
+export { storageBytes, minimumEtcdStorage } from "./quantity";

@@ -9,6 +9,7 @@ import {
     nodePodCidrMaskSize,
     openvpnPort,
 } from "./ports";
+import { minimumEtcdStorage, storageBytes } from "./quantity";
 import { supportedKubernetesVersions } from "./versions";
 
 /**
@@ -266,6 +267,10 @@ export const clusterConfigShape = {
     etcdStorageSize: z
         .string()
         .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, "must be a Kubernetes quantity such as 10Gi")
+        .refine(
+            (v) => (storageBytes(v) ?? 0) >= storageBytes(minimumEtcdStorage)!,
+            `must be at least ${minimumEtcdStorage}: etcd's backend quota is sized to the volume (see etcdStorageSize in README)`,
+        )
         .default(defaults.etcdStorageSize),
     etcdStorageClass: z
         .string()
@@ -274,8 +279,33 @@ export const clusterConfigShape = {
             "must be empty (the seed's default class) or a StorageClass name: lower-case letters, digits, '-' and '.'",
         )
         .default(defaults.etcdStorageClass),
+    etcdAntiAffinity: oneOf(["auto", "required", "preferred"]).default(defaults.etcdAntiAffinity),
+    encryptionKeys: z
+        .array(
+            z
+                .string({ error: "must be a key name" })
+                .regex(
+                    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+                    "must be a key name: lower-case letters, digits and '-', at most 63 characters",
+                )
+                .max(63, "at most 63 characters"),
+            { error: "must be a list of key names, the encrypting key first" },
+        )
+        .min(1, "must name at least one key: the first encrypts Secrets")
+        .max(5, "at most 5 keys (one encrypting, the rest only decrypting during a rotation)")
+        .refine(unique, "names a key twice")
+        .default([...defaults.encryptionKeys]),
+    controlPlanePriorityClass: z
+        .string()
+        .max(253, "at most 253 characters")
+        .regex(
+            /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+            "must be a PriorityClass name: lower-case letters, digits, '-' and '.'",
+        )
+        .default(defaults.controlPlanePriorityClass),
     agentReplicas: wholeNumber(1, 20).default(defaults.agentReplicas),
     agentMode: oneOf(["deployment", "daemonset"]).default(defaults.agentMode),
+    tunnelServerCounting: oneOf(["leases", "static"]).default(defaults.tunnelServerCounting),
     tunnelPort: wholeNumber(1024, 49151, "a port").default(defaults.tunnelPort),
     tunnelKeepaliveSeconds: wholeNumber(30, 3600, "a number of seconds").default(defaults.tunnelKeepaliveSeconds),
     lbProvider: oneOf(["amphora", "ovn"]).default(defaults.lbProvider),
@@ -342,6 +372,7 @@ export const structuredKeys: ReadonlySet<string> = new Set([
     "apiAllowedCidrs",
     "sshAllowedCidrs",
     "tunnelAllowedCidrs",
+    "encryptionKeys",
     "workerPools",
 ]);
 
@@ -349,6 +380,15 @@ export const structuredKeys: ReadonlySet<string> = new Set([
 export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, ctx) => {
     const problem = (path: (string | number)[], message: string, input: unknown) =>
         ctx.addIssue({ code: "custom", path, message, input });
+
+    const seedNodes = c.seed.nodeAddresses.length;
+    if (c.etcdAntiAffinity === "required" && seedNodes < c.etcdReplicas) {
+        problem(
+            ["etcdAntiAffinity"],
+            `needs at least as many seed nodes as etcd members: etcdReplicas is ${c.etcdReplicas}, seed.nodeAddresses lists ${seedNodes}; use auto or preferred (members may then share a node)`,
+            c.etcdAntiAffinity,
+        );
+    }
 
     if (c.tunnelMode === "openvpn") {
         // The apiserver pods route these networks into the tunnel: none may be the tunnel's own

@@ -4,8 +4,12 @@ import { VersionPins } from "./versions";
 
 /** The tunnel that carries control-plane -> worker traffic. */
 export type TunnelMode = "konnectivity" | "openvpn";
+/** How konnectivity agents learn the server count: from the servers' leases, or the servers' static count. */
+export type ServerCounting = "leases" | "static";
 /** How the konnectivity agents run in the user cluster. */
 export type AgentMode = "deployment" | "daemonset";
+/** How etcd members spread over the seed's nodes: at most one per node, or one per node if possible. */
+export type AntiAffinity = "required" | "preferred";
 /** The Octavia provider driver; only `amphora` enforces listener allowlists. */
 export type LoadBalancerProvider = "amphora" | "ovn";
 
@@ -118,6 +122,12 @@ export interface Settings {
         readonly etcdStorageSize: string;
         /** Empty: the seed's default StorageClass. */
         readonly etcdStorageClass: string;
+        /** Resolved from the config's `auto`: required when the seed has a node per member. */
+        readonly etcdAntiAffinity: AntiAffinity;
+        /** Names of the keys that encrypt Secrets at rest; the first encrypts, all decrypt. */
+        readonly encryptionKeys: readonly string[];
+        /** The PriorityClass of every control-plane pod in the seed. */
+        readonly priorityClassName: string;
     };
     readonly tunnel: {
         readonly mode: TunnelMode;
@@ -126,6 +136,8 @@ export interface Settings {
         readonly keepaliveSeconds: number;
         readonly agentReplicas: number;
         readonly agentMode: AgentMode;
+        /** How the agents count the servers (konnectivity). */
+        readonly serverCounting: ServerCounting;
         /** Sources besides the worker router's SNAT address that may reach the tunnel listener. */
         readonly extraAllowedCidrs: readonly string[];
         /** OpenVPN mode: the tunnel's own network (server and clients' addresses). */

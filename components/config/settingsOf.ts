@@ -105,6 +105,14 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             etcdReplicas: c.etcdReplicas,
             etcdStorageSize: c.etcdStorageSize,
             etcdStorageClass: c.etcdStorageClass,
+            etcdAntiAffinity:
+                c.etcdAntiAffinity === "auto"
+                    ? c.seed.nodeAddresses.length >= c.etcdReplicas
+                        ? "required"
+                        : "preferred"
+                    : c.etcdAntiAffinity,
+            encryptionKeys: c.encryptionKeys,
+            priorityClassName: c.controlPlanePriorityClass,
         },
         tunnel: {
             mode: c.tunnelMode,
@@ -112,6 +120,7 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             keepaliveSeconds: c.tunnelKeepaliveSeconds,
             agentReplicas: c.agentReplicas,
             agentMode: c.agentMode,
+            serverCounting: c.tunnelServerCounting,
             extraAllowedCidrs: c.tunnelAllowedCidrs,
             openvpnCidr: c.openvpnCidr,
         },

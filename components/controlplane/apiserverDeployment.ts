@@ -5,7 +5,7 @@ import { objectMeta, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
 
 import { mounts } from "./secrets";
-import { secretVolume, volumeMount } from "../shared/mounts";
+import { configMapVolume, secretVolume, volumeMount } from "../shared/mounts";
 import { containerSecurityContext } from "../shared/seedSecurity";
 import type { ApiserverPodPieces } from "../tunnel/types";
 import { ControlPlaneLayout, DeploymentArgs } from "../shared/seedObjects";
@@ -24,6 +24,7 @@ export interface ApiserverDeploymentOptions {
     readonly publicAddress: pulumi.Input<string>;
     /** configChecksum over every file the pod mounts. */
     readonly checksum: pulumi.Input<string>;
+    readonly priorityClassName: string;
 }
 
 /** kube-apiserver, with the tunnel's sidecars, volumes and flags. */
@@ -40,6 +41,7 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                 layout,
                 app: "kube-apiserver",
                 checksum: o.checksum,
+                priorityClassName: o.priorityClassName,
                 containers: [
                     {
                         name: apiserverContainerName,
@@ -60,12 +62,20 @@ export function apiserverDeployment(o: ApiserverDeploymentOptions): DeploymentAr
                         volumeMounts: [
                             volumeMount(mounts.apiserverPki),
                             volumeMount(mounts.serviceAccount),
+                            volumeMount(mounts.encryption),
+                            volumeMount(mounts.auditPolicy),
                             ...tunnel.volumeMounts,
                         ],
                     },
                     ...tunnel.containers,
                 ],
-                volumes: [secretVolume(mounts.apiserverPki), secretVolume(mounts.serviceAccount), ...tunnel.volumes],
+                volumes: [
+                    secretVolume(mounts.apiserverPki),
+                    secretVolume(mounts.serviceAccount),
+                    secretVolume(mounts.encryption),
+                    configMapVolume(mounts.auditPolicy),
+                    ...tunnel.volumes,
+                ],
             }),
         },
     };

@@ -39,9 +39,15 @@ export function apiserverFlags(o: ApiserverFlagOptions): string[] {
         `--secure-port=${apiserverPort}`,
         "--allow-privileged=true",
         "--authorization-mode=Node,RBAC",
-        "--enable-admission-plugins=NodeRestriction",
+        // On top of the default plugins. DenyServiceExternalIPs closes CVE-2020-8554 (a Service's
+        // externalIPs intercepting other destinations); nothing here uses externalIPs.
+        "--enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs",
         "--enable-bootstrap-token-auth=true",
         "--profiling=false",
+        // Projected service-account tokens expire when they say (the kubelet renews them), not a
+        // year later for clients that never reload them.
+        "--service-account-extend-token-expiration=false",
+        ...tlsServingFlags,
         `--service-cluster-ip-range=${o.serviceCidr}`,
         `--etcd-servers=${etcdServers.join(",")}`,
         `--etcd-cafile=${file(pki, files.etcdCa)}`,
@@ -64,8 +70,31 @@ export function apiserverFlags(o: ApiserverFlagOptions): string[] {
         "--requestheader-extra-headers-prefix=X-Remote-Extra-",
         "--requestheader-group-headers=X-Remote-Group",
         "--requestheader-username-headers=X-Remote-User",
+        // The front proxy's user UID (RemoteRequestHeaderUID, beta and on since 1.33); aggregated
+        // API servers then see the same UID the authenticator gave the user.
+        "--requestheader-uid-headers=X-Remote-Uid",
         `--service-account-issuer=https://$(${publicAddressEnv}):${apiserverPort}`,
         `--service-account-key-file=${file(sa, files.saPub)}`,
         `--service-account-signing-key-file=${file(sa, files.saKey)}`,
+        // Secrets are encrypted at rest (encryption.ts); etcd is compacted by this apiserver
+        // every five minutes (the default, stated because etcd's own auto-compaction is off).
+        `--encryption-provider-config=${file(mounts.encryption, files.encryptionConfig)}`,
+        "--etcd-compaction-interval=5m",
+        // The audit log goes to stdout, i.e. the container log the seed's kubelet rotates and its
+        // log collector ships: no file grows on the pod's disk (auditPolicy.ts for what is logged).
+        `--audit-policy-file=${file(mounts.auditPolicy, files.auditPolicy)}`,
+        "--audit-log-path=-",
+        "--audit-log-format=json",
     ];
 }
+
+/**
+ * TLS of the secure ports (kube-apiserver, controller-manager, scheduler): TLS 1.2 or newer, and
+ * for TLS 1.2 only the AEAD suites with ECDHE that an ECDSA certificate (every serving key here)
+ * can use; a subset of the CIS Benchmark's strong ciphers (kube-bench cis-1.12 1.2.29). TLS 1.3
+ * suites are not configurable in Go and are all strong.
+ */
+export const tlsServingFlags: readonly string[] = [
+    "--tls-min-version=VersionTLS12",
+    "--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+];

@@ -1,5 +1,6 @@
 import { images } from "../config";
 import type * as pulumi from "@pulumi/pulumi";
+import { tlsServingFlags } from "./apiserverFlags";
 import { AppName, objectMeta, selectorLabels } from "../shared/seedLabels";
 import { healthProbes, podTemplate } from "./podTemplate";
 import { Mount, secretVolume, volumeMount } from "../shared/mounts";
@@ -18,12 +19,13 @@ export interface ComponentDeploymentOptions {
     readonly config: Mount;
     readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
     readonly checksum: pulumi.Input<string>;
+    readonly priorityClassName: string;
 }
 
 /**
  * The flags kube-controller-manager and kube-scheduler share: one kubeconfig for the API, for
  * authenticating and authorizing callers of the secure port (delegated to kube-apiserver), the
- * port on all addresses for the kubelet's probes, and leader election.
+ * port on all addresses for the kubelet's probes, TLS and profiling hardening, and leader election.
  */
 export function delegatingComponentFlags(kubeconfig: string, securePort: number): string[] {
     return [
@@ -32,6 +34,9 @@ export function delegatingComponentFlags(kubeconfig: string, securePort: number)
         `--authorization-kubeconfig=${kubeconfig}`,
         "--bind-address=0.0.0.0",
         `--secure-port=${securePort}`,
+        ...tlsServingFlags,
+        // pprof off (on by default in both; deprecated but honoured by kube-scheduler without --config).
+        "--profiling=false",
         "--leader-elect=true",
     ];
 }
@@ -49,6 +54,7 @@ export function componentDeployment(o: ComponentDeploymentOptions): DeploymentAr
                 layout,
                 app: o.app,
                 checksum: o.checksum,
+                priorityClassName: o.priorityClassName,
                 containers: [
                     {
                         name: o.app,

@@ -15,6 +15,7 @@ export interface ControllerManagerOptions {
     readonly serviceCidr: string;
     readonly podCidr: string;
     readonly checksum: pulumi.Input<string>;
+    readonly priorityClassName: string;
 }
 
 /**
@@ -35,7 +36,9 @@ export function controllerManagerFlags(o: ControllerManagerOptions): string[] {
         `--service-account-private-key-file=${file(cfg, files.saKey)}`,
         "--use-service-account-credentials=true",
         "--controllers=*,bootstrapsigner,tokencleaner",
-        "--profiling=false",
+        // Garbage-collect finished pods beyond 1000 (default 12500): they hold etcd space and
+        // their logs are gone with their node anyway.
+        "--terminated-pod-gc-threshold=1000",
         `--service-cluster-ip-range=${o.serviceCidr}`,
         `--cluster-cidr=${o.podCidr}`,
         "--allocate-node-cidrs=true",
@@ -54,5 +57,6 @@ export function controllerManagerDeployment(o: ControllerManagerOptions): Deploy
         config: mounts.controllerManager,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         checksum: o.checksum,
+        priorityClassName: o.priorityClassName,
     });
 }

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { checksumAnnotation } from "../shared/checksum";
+import type { AntiAffinity } from "../config";
 import { AppName, recommendedLabels, selectorLabels } from "../shared/seedLabels";
 import { podSecurityContext } from "../shared/seedSecurity";
 import { Container, ControlPlaneLayout, PodTemplate, Volume } from "../shared/seedObjects";
@@ -12,26 +13,32 @@ export interface PodTemplateOptions {
     readonly checksum: pulumi.Input<string>;
     readonly containers: readonly Container[];
     readonly volumes: readonly Volume[];
+    /** The PriorityClass of the pod. */
+    readonly priorityClassName: string;
+    /** One pod per seed node: required, or preferred (the default). */
+    readonly antiAffinity?: AntiAffinity;
 }
 
 /**
- * Prefer one replica per seed node. Preferred, not required: a small seed (or a node being
- * drained) must still be able to run every replica.
+ * One replica per seed node. Preferred by default: a small seed (or a node being drained) must
+ * still be able to run every replica, and a Deployment's surge pod needs room beside the others.
+ * Required where a shared node would cost more than a pending pod (etcd members, when the seed has
+ * a node for each: two members on one node lose quorum together).
  */
-export function preferSpreadOverNodes(matchLabels: Record<string, string>): k8s.types.input.core.v1.Affinity {
+export function spreadOverNodes(
+    matchLabels: Record<string, string>,
+    kind: AntiAffinity = "preferred",
+): k8s.types.input.core.v1.Affinity {
+    const term = { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels } };
     return {
-        podAntiAffinity: {
-            preferredDuringSchedulingIgnoredDuringExecution: [
-                {
-                    weight: 100,
-                    podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels } },
-                },
-            ],
-        },
+        podAntiAffinity:
+            kind === "required"
+                ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+                : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
     };
 }
 
-/** A control-plane pod: labelled, checksummed, unprivileged, spread over nodes, no API token. */
+/** A control-plane pod: labelled, checksummed, prioritised, unprivileged, spread over nodes, no API token. */
 export function podTemplate(o: PodTemplateOptions): PodTemplate {
     const { clusterName } = o.layout;
     return {
@@ -42,7 +49,8 @@ export function podTemplate(o: PodTemplateOptions): PodTemplate {
         spec: {
             automountServiceAccountToken: false,
             securityContext: podSecurityContext,
-            affinity: preferSpreadOverNodes(selectorLabels(o.app, clusterName)),
+            priorityClassName: o.priorityClassName,
+            affinity: spreadOverNodes(selectorLabels(o.app, clusterName), o.antiAffinity),
             containers: [...o.containers],
             volumes: [...o.volumes],
         },

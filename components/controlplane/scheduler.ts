@@ -12,6 +12,7 @@ export interface SchedulerOptions {
     readonly layout: ControlPlaneLayout;
     readonly replicas: number;
     readonly checksum: pulumi.Input<string>;
+    readonly priorityClassName: string;
 }
 
 /** kube-scheduler's flags (v1.35 to v1.37). */
@@ -30,5 +31,6 @@ export function schedulerDeployment(o: SchedulerOptions): DeploymentArgs {
         config: mounts.scheduler,
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
         checksum: o.checksum,
+        priorityClassName: o.priorityClassName,
     });
 }

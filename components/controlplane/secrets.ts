@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Mount } from "../shared/mounts";
-import type { SecretSpec } from "../shared/seedObjects";
+import type { ConfigMapSpec, SecretSpec } from "../shared/seedObjects";
 import type { ControlPlanePki } from "./types";
 
 export const mounts = {
@@ -10,6 +10,8 @@ export const mounts = {
         source: "service-account-key",
         path: "/etc/kubernetes/service-account",
     },
+    encryption: { volume: "encryption", source: "encryption-configuration", path: "/etc/kubernetes/encryption" },
+    auditPolicy: { volume: "audit-policy", source: "audit-policy", path: "/etc/kubernetes/audit" },
     etcdPki: { volume: "pki", source: "etcd-pki", path: "/etc/etcd/pki" },
     controllerManager: { volume: "config", source: "controller-manager", path: "/etc/kubernetes/controller-manager" },
     scheduler: { volume: "config", source: "scheduler", path: "/etc/kubernetes/scheduler" },
@@ -36,6 +38,8 @@ export const files = {
     peerCert: "peer.crt",
     peerKey: "peer.key",
     kubeconfig: "kubeconfig",
+    encryptionConfig: "encryption-configuration.yaml",
+    auditPolicy: "audit-policy.yaml",
 } as const;
 
 /** kube-apiserver's certificates: serving, kubelet client, etcd client, front proxy. */
@@ -63,6 +67,15 @@ export function serviceAccountSecret(pki: ControlPlanePki): SecretSpec {
         name: mounts.serviceAccount.source,
         data: { [files.saKey]: pki.serviceAccount.privateKeyPem, [files.saPub]: pki.serviceAccount.publicKeyPem },
     };
+}
+
+/** kube-apiserver's EncryptionConfiguration, built from the keys once they exist (a secret). */
+export function encryptionSecret(yaml: pulumi.Input<string>): SecretSpec {
+    return { name: mounts.encryption.source, data: { [files.encryptionConfig]: yaml } };
+}
+
+export function auditPolicyConfigMap(yaml: string): ConfigMapSpec {
+    return { name: mounts.auditPolicy.source, data: { [files.auditPolicy]: yaml } };
 }
 
 export function etcdPkiSecret(pki: ControlPlanePki): SecretSpec {

@@ -71,6 +71,11 @@ export type LeafTerms = Omit<LeafSpec, "ca">;
 export interface AuthoritySpec {
     readonly authority: CaSpec;
     readonly certificates: Readonly<Record<string, LeafTerms>>;
+    /**
+     * Client certificates for the user cluster's API that the owner's pieces need (signed by the
+     * cluster CA, unlike `certificates`), e.g. a tunnel server that publishes leases there.
+     */
+    readonly clusterClients?: Readonly<Record<string, LeafTerms>>;
 }
 
 export interface PkiSpecs {

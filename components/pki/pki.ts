@@ -23,6 +23,8 @@ export interface PemPair {
 export interface IssuedAuthority {
     readonly authority: PemPair;
     readonly certificates: Readonly<Record<string, PemPair>>;
+    /** The user-cluster client certificates the AuthoritySpec asked for, each with the cluster CA. */
+    readonly clusterClients?: Readonly<Record<string, PemPair & { readonly caCertPem: pulumi.Input<string> }>>;
 }
 
 /** One certificate of an IssuedAuthority; throws, naming what it has, when there is none. */
@@ -68,10 +70,11 @@ export class Pki extends pulumi.ComponentResource {
     public readonly authorities: Readonly<Record<CaName, KeyPair>>;
     public readonly certificates: Readonly<Record<LeafName, IssuedCertificate>>;
     public readonly serviceAccountKey: ServiceAccountKey;
-    /** The tunnel's CA and certificates. */
+    /** The tunnel's CA and certificates, and its client certificates for the user cluster's API. */
     public readonly tunnel: {
         readonly authority: KeyPair;
         readonly certificates: Readonly<Record<string, IssuedCertificate>>;
+        readonly clusterClients: Readonly<Record<string, IssuedCertificate>>;
     };
 
     constructor(name: string, args: PkiArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -97,6 +100,9 @@ export class Pki extends pulumi.ComponentResource {
         this.tunnel = {
             authority: tunnelCa,
             certificates: mapRecord(args.tunnel.certificates, (spec) => this.issue(spec, tunnelCa)),
+            clusterClients: mapRecord(args.tunnel.clusterClients ?? {}, (spec) =>
+                this.issue(spec, authorities.cluster),
+            ),
         };
 
         const saKey = new tls.PrivateKey(specs.serviceAccountKey.resourceName, { ...keySpec }, { parent: this });

@@ -1,6 +1,10 @@
 import type { ControlPlaneLayout } from "./seedObjects";
 
-/** The applications in a cluster's seed namespace, by their `app.kubernetes.io/name`. */
+/**
+ * The applications in a cluster's seed namespace, by their `app.kubernetes.io/name`;
+ * `control-plane` names the objects that belong to all of them (the namespace's quota and
+ * network policies), never a pod.
+ */
 export type AppName =
     | "etcd"
     | "kube-apiserver"
@@ -8,7 +12,8 @@ export type AppName =
     | "kube-scheduler"
     | "konnectivity-server"
     | "openvpn-server"
-    | "openvpn-client";
+    | "openvpn-client"
+    | "control-plane";
 
 /**
  * The labels that select an application's pods. Deployment and StatefulSet selectors are

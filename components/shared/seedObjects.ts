@@ -15,6 +15,8 @@ export type DeploymentArgs = k8s.apps.v1.DeploymentArgs;
 export type StatefulSetArgs = k8s.apps.v1.StatefulSetArgs;
 export type ServiceArgs = k8s.core.v1.ServiceArgs;
 export type PodDisruptionBudgetArgs = k8s.policy.v1.PodDisruptionBudgetArgs;
+export type ResourceQuotaArgs = k8s.core.v1.ResourceQuotaArgs;
+export type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
 
 /** Where a cluster's control plane lives and which versions it runs. */
 export interface ControlPlaneLayout {

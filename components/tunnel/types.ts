@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Settings, TunnelMode } from "../config";
+import type { ServerCounting, Settings, TunnelMode } from "../config";
 import type { ListenerRequest } from "../endpoint/endpointPlan";
 import type { AuthoritySpec, IssuedAuthority } from "../pki";
 import type { AppName } from "../shared/seedLabels";
@@ -33,6 +33,8 @@ export interface Tunnel {
     listener(settings: Settings): ListenerRequest;
     /** What it adds to the seed: apiserver pod pieces and namespace objects. Pure. */
     seed(args: SeedTunnelArgs): SeedTunnel;
+    /** Its seed pods and the ports its listener reaches on them (the seed's `ingress`). Pure. */
+    ingress(settings: Settings): readonly TunnelIngress[];
     /** Its objects in the user cluster, as a component created through `provider`. */
     userCluster(name: string, args: UserClusterTunnelArgs, opts: UserClusterOptions): UserClusterTunnel;
 }
@@ -42,6 +44,8 @@ export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
 export interface TunnelPkiArgs {
     readonly clusterName: string;
+    /** How the mode's user-cluster end counts its seed end (konnectivity: leases need a client certificate). */
+    readonly serverCounting: ServerCounting;
     readonly seedNamespace: string;
     /** The host the user-cluster end dials (the load balancer's floating IP). */
     readonly tunnelAddress: pulumi.Input<string>;
@@ -90,6 +94,17 @@ export interface SeedTunnel {
     readonly mode: TunnelMode;
     readonly apiserver: ApiserverPodPieces;
     readonly objects: readonly SeedObject[];
+    /**
+     * The TCP ports of the mode's seed pods (by app: the apiserver pod, or a pod of its own) that
+     * its load balancer listener reaches; the namespace's NetworkPolicies admit them from anywhere
+     * and deny the rest.
+     */
+    readonly ingress: readonly TunnelIngress[];
+}
+
+export interface TunnelIngress {
+    readonly app: AppName;
+    readonly ports: readonly number[];
 }
 
 export interface UserClusterTunnelArgs {
@@ -99,6 +114,8 @@ export interface UserClusterTunnelArgs {
     readonly tunnelAddress: pulumi.Output<string>;
     /** Migrating to this mode: nodes exist, so the update may wait for the end to connect. */
     readonly phase: TunnelPhase;
+    /** The user cluster's public API address (port 6443), for pieces that talk to its API without the CNI. */
+    readonly apiAddress: pulumi.Output<string>;
 }
 
 export interface UserClusterOptions {

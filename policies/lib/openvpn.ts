@@ -3,19 +3,16 @@ import { get, isRecord, isUnknown, list, Tri, Unknown } from "./known";
 import { namespaceOf, objectName, Resource, types } from "./resources";
 import { Container } from "./workloads";
 
-/**
- * OpenVPN processes, recognised by what they are: a container whose image is an OpenVPN image
- * (a path segment or name "openvpn") or whose command runs an `openvpn` binary. A server is one
- * that listens (declares a container port), is told so on its command line (`--server`,
- * `--mode server`), or mounts a configuration that says so (a `server` or `mode server`
- * directive in a ConfigMap of its namespace).
- */
 /** A list property's known entries (an unknown list has none known yet). */
 function known(value: unknown): unknown[] {
     const l = list(value);
     return isUnknown(l) ? [] : l;
 }
 
+/**
+ * An OpenVPN process, recognised by what it is: a container whose image is an OpenVPN image (a
+ * path segment or name "openvpn") or whose command runs an `openvpn` binary.
+ */
 export function isOpenvpnContainer(c: Container): boolean {
     const image = c.spec.image;
     if (typeof image === "string" && /(^|[/.-])openvpn([:@/-]|$)/.test(image.split("@")[0])) return true;
@@ -23,32 +20,40 @@ export function isOpenvpnContainer(c: Container): boolean {
     return words.some((w) => typeof w === "string" && /(^|\/)openvpn$/.test(w));
 }
 
-function saysServer(text: string): boolean {
-    return parseDirectives(text).some(
-        ([name, arg]) => name === "server" || (name === "mode" && arg === "server") || name === "tls-server",
-    );
+type Role = "server" | "client" | undefined;
+
+function roleOfConfig(text: string): Role {
+    const directives = parseDirectives(text);
+    if (
+        directives.some(
+            ([name, arg]) => name === "server" || name === "tls-server" || (name === "mode" && arg === "server"),
+        )
+    )
+        return "server";
+    if (directives.some(([name]) => name === "client" || name === "tls-client" || name === "remote")) return "client";
+    return undefined;
 }
 
-/** Whether an OpenVPN container is a server (three-valued: its config may not be known yet). */
-export function isOpenvpnServer(
+function roleOfCommand(words: unknown[]): Role {
+    if (words.includes("--server") || words.includes("--tls-server")) return "server";
+    if (words.some((w, i) => w === "--mode" && words[i + 1] === "server")) return "server";
+    if (words.includes("--client") || words.includes("--tls-client") || words.includes("--remote")) return "client";
+    return undefined;
+}
+
+/** The role the configurations an OpenVPN container mounts from ConfigMaps of its namespace give it. */
+function roleOfMountedConfig(
     workload: Resource,
     template: unknown,
     c: Container,
     resources: readonly Resource[],
-): Tri {
-    if (!isOpenvpnContainer(c)) return false;
-    const ports = list(c.spec.ports);
-    if (isUnknown(ports)) return ports;
-    if (ports.length > 0) return true;
-    const words = [...known(c.spec.command), ...known(c.spec.args)];
-    if (words.includes("--server")) return true;
-    if (words.some((w, i) => w === "--mode" && words[i + 1] === "server")) return true;
-    // A configuration file from a ConfigMap it mounts.
+): Role | Unknown {
     const volumes = list(get(template, "spec", "volumes"));
     if (isUnknown(volumes)) return volumes;
     const mounted = new Set(known(c.spec.volumeMounts).map((m) => get(m, "name")));
     const ns = namespaceOf(workload);
     let unknown: Unknown | undefined;
+    let role: Role;
     for (const volume of volumes) {
         if (!isRecord(volume) || !mounted.has(volume.name)) continue;
         const source = get(volume, "configMap", "name");
@@ -60,8 +65,40 @@ export function isOpenvpnServer(
                 unknown ??= data;
                 continue;
             }
-            if (isRecord(data) && Object.values(data).some((v) => typeof v === "string" && saysServer(v))) return true;
+            if (!isRecord(data)) continue;
+            for (const v of Object.values(data)) {
+                if (typeof v !== "string") continue;
+                const r = roleOfConfig(v);
+                if (r === "server") return r;
+                role ??= r;
+            }
         }
     }
-    return unknown ?? false;
+    return role ?? unknown;
+}
+
+/**
+ * Whether an OpenVPN container is a server (three-valued: its config may not be known yet): it
+ * listens (declares a container port), is told so on its command line (`--server`, `--mode
+ * server`) or by a configuration it mounts (`server`, `mode server`, `tls-server`); or it runs
+ * in a pod of its own (not as kube-apiserver's sidecar) with nothing that makes it a client, as
+ * OpenVPN images do when run as they are (their entrypoints start a server).
+ */
+export function isOpenvpnServer(
+    workload: Resource,
+    template: unknown,
+    c: Container,
+    resources: readonly Resource[],
+    besideApiserver: boolean,
+): Tri {
+    if (!isOpenvpnContainer(c)) return false;
+    const ports = list(c.spec.ports);
+    if (isUnknown(ports)) return ports;
+    if (ports.length > 0) return true;
+    const byCommand = roleOfCommand([...known(c.spec.command), ...known(c.spec.args)]);
+    if (byCommand === "server") return true;
+    const byConfig = roleOfMountedConfig(workload, template, c, resources);
+    if (byConfig === "server") return true;
+    if (isUnknown(byConfig)) return byConfig;
+    return byCommand === undefined && byConfig === undefined && !besideApiserver;
 }

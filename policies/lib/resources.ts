@@ -10,6 +10,8 @@ export const types = {
     pool: "openstack:loadbalancer/pool:Pool",
     member: "openstack:loadbalancer/member:Member",
     monitor: "openstack:loadbalancer/monitor:Monitor",
+    instance: "openstack:compute/instance:Instance",
+    port: "openstack:networking/port:Port",
     workerSecurityGroup: "gks:index:WorkerSecurityGroup",
     deployment: "kubernetes:apps/v1:Deployment",
     statefulSet: "kubernetes:apps/v1:StatefulSet",
@@ -19,6 +21,8 @@ export const types = {
     cronJob: "kubernetes:batch/v1:CronJob",
     pod: "kubernetes:core/v1:Pod",
     configMap: "kubernetes:core/v1:ConfigMap",
+    secret: "kubernetes:core/v1:Secret",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     service: "kubernetes:core/v1:Service",
     podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
 } as const;

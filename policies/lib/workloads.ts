@@ -80,9 +80,29 @@ export function isKonnectivityAgent(c: Container): boolean {
     return nameOrImage(c, "konnectivity-agent", "kas-network-proxy/proxy-agent");
 }
 
+/** The binary a container runs: the first word of its command (hyperkube-style images: the second). */
+function binaryOf(c: Container): string | undefined {
+    const command = list(c.spec.command);
+    if (isUnknown(command)) return undefined;
+    const words = command.filter((w): w is string => typeof w === "string");
+    const first = words[0]?.split("/").at(-1);
+    return first === "hyperkube" ? words[1] : first;
+}
+
+/** kube-apiserver, by its image, by the binary it runs, or by the program's container name. */
 export function isKubeApiserver(c: Container): boolean {
     const image = c.spec.image;
-    return c.spec.name === "kube-apiserver" || (typeof image === "string" && /\/kube-apiserver[:@]/.test(image));
+    return (
+        c.spec.name === "kube-apiserver" ||
+        (typeof image === "string" && /\/kube-apiserver[:@]/.test(image)) ||
+        binaryOf(c) === "kube-apiserver"
+    );
+}
+
+/** etcd, by its image (registry.k8s.io/etcd, quay.io/coreos/etcd, ...) or by the binary it runs. */
+export function isEtcd(c: Container): boolean {
+    const image = c.spec.image;
+    return (typeof image === "string" && /(^|\/)etcd[:@]/.test(image)) || binaryOf(c) === "etcd";
 }
 
 /** A container's flags (command and args), and whether some words are not known yet. */

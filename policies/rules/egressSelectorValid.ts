@@ -1,11 +1,8 @@
-import {
-    parseEgressSelector,
-    validateEgressSelector,
-    egressSelectorDataKey,
-} from "../../components/tunnel/konnectivity/egressSelector";
-import { get, isRecord, isUnknown, list, or, Tri } from "../lib/known";
+import { parseEgressSelector, validateEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
+import { describeSource, documentsOfKind, FileSource, readFlagFile, sameSource } from "../lib/files";
+import { get, isUnknown, list } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
-import { dependsOn, objectName, ofType, Resource, sameNamespace, types } from "../lib/resources";
+import { Resource } from "../lib/resources";
 import {
     Container,
     containerFlags,
@@ -13,11 +10,9 @@ import {
     containersOf,
     flagValue,
     isKonnectivityServer,
-    isWorkload,
-    podTemplate,
+    isKubeApiserver,
+    placedContainers,
 } from "../lib/workloads";
-
-/** The ConfigMap key the program stores kube-apiserver's egress selector configuration under. */
 
 /** The unix socket the `cluster` egress goes to, and the konnectivity-server --mode that speaks its protocol. */
 export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" | "http-connect" } | undefined {
@@ -28,22 +23,6 @@ export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" 
     const udsName = get(selection, "connection", "transport", "uds", "udsName");
     if (typeof udsName !== "string" || (protocol !== "GRPC" && protocol !== "HTTPConnect")) return undefined;
     return { udsName, mode: protocol === "GRPC" ? "grpc" : "http-connect" };
-}
-
-/** Names of the pod volumes that carry the ConfigMap (configMap or projected), three-valued per volume. */
-function volumesOf(template: unknown, workload: Resource, configMap: Resource, cmName: string): Tri[] {
-    const volumes = list(get(template, "spec", "volumes"));
-    if (isUnknown(volumes)) return [volumes];
-    const names = (v: unknown): unknown[] => {
-        const projected = list(get(v, "projected", "sources"));
-        return [
-            get(v, "configMap", "name"),
-            ...(isUnknown(projected) ? [projected] : projected.map((s) => get(s, "configMap", "name"))),
-        ];
-    };
-    // An unknown name is this ConfigMap's when the workload takes a value from it.
-    const isThis = (name: unknown): Tri => (isUnknown(name) ? dependsOn(workload, configMap) : name === cmName);
-    return volumes.map((v) => or(...names(v).map(isThis)));
 }
 
 /** The volume holding a file: the mount whose path is the longest prefix of the file's path. */
@@ -62,56 +41,62 @@ function volumeHolding(container: Container, file: string): string | undefined {
     return best?.name;
 }
 
+/** The configuration a file holds, and every reason kube-apiserver would refuse it. */
+function validated(text: string): { config?: unknown; problems: string[] } {
+    const parsed = parseEgressSelector(text);
+    return parsed.problems.length > 0
+        ? parsed
+        : { config: parsed.config, problems: validateEgressSelector(parsed.config) };
+}
+
 export const egressSelectorValid = stackPolicy({
     name: "egress-selector-valid",
     description:
-        "The egress selector configuration loads in kube-apiserver, and its cluster socket is the --uds-name of the konnectivity-server in the same pod.",
+        "Every egress selector configuration loads in kube-apiserver, and the cluster socket of the one a kube-apiserver reads is the --uds-name of the konnectivity-server in its pod.",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Build the file with konnectivityEgressSelector(udsName) from components/tunnel/konnectivity/egressSelector.ts, pass the same path as --uds-name to the konnectivity-server sidecar, and put the socket on a volume both containers mount.",
+        "Build the file with konnectivityEgressSelector(udsName) from components/tunnel/konnectivity/egressSelector.ts, mount it where --egress-selector-config-file points, pass the same path as --uds-name to the konnectivity-server sidecar, and put the socket on a volume both containers mount.",
     config: [],
     check: (resources, _config, report) => {
-        const configMaps = ofType(resources, types.configMap).filter((cm) => {
-            const data = get(cm.props, "data");
-            if (isUnknown(data)) report.unknown(data);
-            return isRecord(data) && egressSelectorDataKey in data;
-        });
-        if (configMaps.length === 0) {
-            report.notApplicable(`the stack has no ConfigMap with ${egressSelectorDataKey}`);
-            return;
-        }
-
-        for (const cm of configMaps) {
-            const text = get(cm.props, "data", egressSelectorDataKey);
-            if (isUnknown(text)) {
-                report.unknown(text);
-                continue;
-            }
-            const parsed = parseEgressSelector(typeof text === "string" ? text : "");
-            const problems = parsed.problems.length > 0 ? parsed.problems : validateEgressSelector(parsed.config);
+        const read: FileSource[] = [];
+        // What each kube-apiserver reads: --egress-selector-config-file, through its pod's volumes.
+        const apiservers = placedContainers(resources, isKubeApiserver);
+        apiservers.unknowns.forEach(report.unknown);
+        for (const placed of apiservers.found) {
+            const file = readFlagFile(resources, placed, "egress-selector-config-file", report);
+            if (file === undefined) continue;
+            read.push(file.source);
+            const from = `${file.where} from ${describeSource(file.source)}`;
+            const { config, problems } = validated(file.text);
             if (problems.length > 0) {
                 report.violation(
-                    `ConfigMap ${cm.name}: ${egressSelectorDataKey} would stop kube-apiserver from starting:\n  - ${problems.join("\n  - ")}\n` +
+                    `${from}, which would stop it from starting:\n  - ${problems.join("\n  - ")}\n` +
                         "Generate it with egressSelectorYaml(konnectivityEgressSelector(udsName)).",
-                    cm.urn,
+                    file.source.resource.urn,
                 );
                 continue;
             }
-            const socket = clusterSocket(parsed.config);
-            const cmName = objectName(cm);
-            if (socket === undefined) continue;
-            if (isUnknown(cmName)) {
-                report.unknown(cmName);
-                continue;
+            const socket = clusterSocket(config);
+            if (socket !== undefined)
+                checkPod(placed.workload, placed.template, placed.container, from, socket, report);
+        }
+        // Configurations recognised by their content that no kube-apiserver here reads (yet).
+        const documents = documentsOfKind(resources, "EgressSelectorConfiguration").found.filter(
+            (d) => !read.some((r) => sameSource(r, d.source)),
+        );
+        for (const d of documents) {
+            const { problems } = validated(d.text);
+            if (problems.length > 0) {
+                report.violation(
+                    `${describeSource(d.source)} holds an EgressSelectorConfiguration that kube-apiserver would refuse:\n  - ${problems.join("\n  - ")}`,
+                    d.source.resource.urn,
+                );
             }
-            for (const workload of resources.filter(isWorkload)) {
-                const template = podTemplate(workload);
-                const mounts = or(...volumesOf(template, workload, cm, cmName));
-                const here = mounts === true ? sameNamespace(workload, cm) : mounts;
-                if (isUnknown(here)) report.unknown(here);
-                if (here !== true) continue;
-                checkPod(workload, template, cm, socket, report);
-            }
+        }
+        if (read.length === 0 && documents.length === 0) {
+            report.notApplicable(
+                "no kube-apiserver reads an egress selector configuration, and no ConfigMap or Secret holds one",
+            );
         }
     },
 });
@@ -119,14 +104,15 @@ export const egressSelectorValid = stackPolicy({
 function checkPod(
     workload: Resource,
     template: unknown,
-    cm: Resource,
+    apiserver: Container,
+    where: string,
     socket: { udsName: string; mode: string },
     report: Report,
 ): void {
     const { containers, unknowns } = containersOf(template);
     unknowns.forEach(report.unknown);
     const servers = containers.filter(isKonnectivityServer);
-    const intro = `${workload.name} mounts ConfigMap ${cm.name}, whose cluster egress goes to the unix socket ${socket.udsName}`;
+    const intro = `${where}, whose cluster egress goes to the unix socket ${socket.udsName}`;
     if (servers.length === 0 && unknowns.length === 0) {
         report.violation(
             `${intro}, but its pod has no konnectivity-server container to serve that socket: logs/exec/port-forward ` +
@@ -134,9 +120,6 @@ function checkPod(
             workload.urn,
         );
     }
-    const apiservers = containers.filter(
-        (c) => typeof containerFlags(c).flags.get("egress-selector-config-file") === "string",
-    );
     for (const server of servers) {
         const flags = containerFlags(server);
         const udsName = flagValue(flags, "uds-name");
@@ -159,16 +142,14 @@ function checkPod(
             );
         }
         const serverVolume = volumeHolding(server, socket.udsName);
-        for (const apiserver of apiservers) {
-            const apiserverVolume = volumeHolding(apiserver, socket.udsName);
-            if (serverVolume === undefined || serverVolume !== apiserverVolume) {
-                report.violation(
-                    `${intro}, but ${containerLabel(server)} and ${containerLabel(apiserver)} do not share the socket's ` +
-                        `directory (${serverVolume ?? "no volume"} vs ${apiserverVolume ?? "no volume"}). Mount one emptyDir ` +
-                        "at the socket's directory in both containers.",
-                    workload.urn,
-                );
-            }
+        const apiserverVolume = volumeHolding(apiserver, socket.udsName);
+        if (serverVolume === undefined || serverVolume !== apiserverVolume) {
+            report.violation(
+                `${intro}, but ${containerLabel(server)} and ${containerLabel(apiserver)} do not share the socket's ` +
+                    `directory (${serverVolume ?? "no volume"} vs ${apiserverVolume ?? "no volume"}). Mount one emptyDir ` +
+                    "at the socket's directory in both containers.",
+                workload.urn,
+            );
         }
     }
 }

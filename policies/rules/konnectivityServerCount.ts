@@ -14,10 +14,11 @@ import {
 
 export const konnectivityServerCount = resourcePolicy({
     name: "konnectivity-server-count",
-    description: "Every konnectivity-server's --server-count equals the replicas of its workload.",
+    description:
+        "Every konnectivity-server that does not publish a lease has a --server-count equal to the replicas of its workload (with --enable-lease-controller the agents count leases).",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Set --server-count to the apiserver replicas (one konnectivity-server sidecar per kube-apiserver replica).",
+        "Set --server-count to the apiserver replicas (one konnectivity-server sidecar per kube-apiserver replica), or count by leases: --enable-lease-controller on the servers and --count-server-leases (with --server-count-source=max) on the agents.",
     types: [types.deployment, types.statefulSet, types.replicaSet, types.pod],
     config: [],
     check: (workload, _config, report) => {
@@ -30,6 +31,13 @@ export const konnectivityServerCount = resourcePolicy({
         const { containers, unknowns } = containersOf(podTemplate(workload));
         unknowns.forEach(report.unknown);
         for (const container of containers.filter(isKonnectivityServer)) {
+            // Counted by leases: each server publishes one, the agents count the valid ones.
+            const leases = flagValue(containerFlags(container), "enable-lease-controller");
+            if (isUnknown(leases)) {
+                report.unknown(leases);
+                continue;
+            }
+            if (leases === "true") continue;
             const value = flagValue(containerFlags(container), "server-count");
             if (isUnknown(value)) {
                 report.unknown(value);

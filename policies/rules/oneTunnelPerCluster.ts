@@ -2,7 +2,7 @@ import { isUnknown } from "../lib/known";
 import { isOpenvpnServer } from "../lib/openvpn";
 import { stackPolicy } from "../lib/policy";
 import { namespaceOf, Resource } from "../lib/resources";
-import { containersOf, isKonnectivityServer, isWorkload, podTemplate } from "../lib/workloads";
+import { containersOf, isKonnectivityServer, isKubeApiserver, isWorkload, podTemplate } from "../lib/workloads";
 
 export const oneTunnelPerCluster = stackPolicy({
     name: "one-tunnel-per-cluster",
@@ -17,9 +17,10 @@ export const oneTunnelPerCluster = stackPolicy({
             const template = podTemplate(workload);
             const { containers, unknowns } = containersOf(template);
             unknowns.forEach(report.unknown);
+            const besideApiserver = containers.some(isKubeApiserver);
             let openvpn = false;
             for (const c of containers) {
-                const server = isOpenvpnServer(workload, template, c, resources);
+                const server = isOpenvpnServer(workload, template, c, resources, besideApiserver);
                 if (isUnknown(server)) report.unknown(server);
                 else openvpn ||= server;
             }

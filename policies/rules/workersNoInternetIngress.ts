@@ -3,19 +3,41 @@ import { and, isUnknown, not, or, Tri } from "../lib/known";
 import { stackPolicy } from "../lib/policy";
 import { hasPorts, isAnyProtocol, portRange, rangeWithin } from "../lib/ports";
 import { ofType, refersTo, Resource, types } from "../lib/resources";
-import { describeRule, isIngress } from "./kubeletNotPublic";
+import { admitsTcpPort, describeRule, isIngress, kubeletPort } from "./kubeletNotPublic";
 
 /**
- * The worker security group: created by the WorkerSecurityGroup component (its parent), named
- * `<cluster>-workers`, described "gks workers: ...". Any one of these identifies it.
+ * A worker (node) security group, recognised by what it does: a group whose rules admit the
+ * kubelet's port from inside (another group, or a private prefix: every node group must, for
+ * node-to-node traffic and the tunnel's kubelet calls), or a group that the stack's compute
+ * instances or ports use. The
+ * program's own markers count too: the WorkerSecurityGroup component as parent, the name
+ * `<cluster>-workers`, the description "gks workers: ...".
  */
-export function isWorkerGroup(group: Resource): boolean {
+export function isWorkerGroup(group: Resource, resources: readonly Resource[] = []): boolean {
     const { name, description } = group.props;
-    return (
+    const byMarker =
         group.parent?.type === types.workerSecurityGroup ||
         (typeof name === "string" && name.endsWith("-workers")) ||
-        (typeof description === "string" && description.startsWith("gks workers"))
+        (typeof description === "string" && description.startsWith("gks workers"));
+    const admitsKubelet = ofType(resources, types.secGroupRule).some(
+        (rule) =>
+            ruleOfGroup(rule, group) === true &&
+            isIngress(rule.props) === true &&
+            admitsTcpPort(rule.props, kubeletPort) === true &&
+            fromInternet(rule.props) === false,
     );
+    // An instance names its groups (by name or id) in securityGroups, a port by id in securityGroupIds.
+    const usedByNodes = ofType(resources, types.instance, types.port).some((r) =>
+        ["securityGroups", "securityGroupIds"].some((key) => {
+            const listed = r.props[key];
+            if (r.propertyDependencies[key]?.includes(group.urn)) return true;
+            return (
+                Array.isArray(listed) &&
+                [name, group.props.id].some((v) => typeof v === "string" && v !== "" && listed.includes(v))
+            );
+        }),
+    );
+    return byMarker || admitsKubelet || usedByNodes;
 }
 
 /** Three-valued: the rule belongs to the group (its securityGroupId, or the same WorkerSecurityGroup parent). */
@@ -58,7 +80,7 @@ export const workersNoInternetIngress = stackPolicy({
         "Remove the rule; workers need no ingress from outside (konnectivity agents dial out). Admit SSH only from an allowlist (sshAllowedCidrs). To allow other ports, set allowedPorts in the policy config.",
     config: ["allowedPorts"],
     check: (resources, { allowedPorts }, report) => {
-        const groups = ofType(resources, types.secGroup).filter(isWorkerGroup);
+        const groups = ofType(resources, types.secGroup).filter((g) => isWorkerGroup(g, resources));
         if (groups.length === 0) {
             report.notApplicable("the stack has no worker security group");
             return;

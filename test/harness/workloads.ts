@@ -25,8 +25,8 @@ export function flagOf(container: RecordedContainer, name: string): string | und
 }
 
 /**
- * The content of the file a container reads at `path`: the key of the Secret mounted at the
- * file's directory, found among the resources of the workload's own provider (cluster).
+ * The content of the file a container reads at `path`: the key of the Secret or ConfigMap mounted
+ * at the file's directory, found among the resources of the workload's own provider (cluster).
  */
 export function mountedFile(
     resources: readonly RecordedResource[],
@@ -39,15 +39,16 @@ export function mountedFile(
     const volumes = at(workload.inputs, "spec.template.spec.volumes") as {
         name: string;
         secret?: { secretName: string };
+        configMap?: { name: string };
     }[];
-    const secretName = volumes.find((v) => v.name === mount?.name)?.secret?.secretName;
-    const secret = resources.find(
-        (r) =>
-            r.type === "kubernetes:core/v1:Secret" &&
-            r.provider === workload.provider &&
-            at(r.inputs, "metadata.name") === secretName,
+    const volume = volumes.find((v) => v.name === mount?.name);
+    const [type, name] = volume?.secret
+        ? ["kubernetes:core/v1:Secret", volume.secret.secretName]
+        : ["kubernetes:core/v1:ConfigMap", volume?.configMap?.name];
+    const source = resources.find(
+        (r) => r.type === type && r.provider === workload.provider && at(r.inputs, "metadata.name") === name,
     );
-    if (!secret) throw new Error(`${workload.name}/${container.name}: no Secret mounted at ${dir}`);
-    const data = (secret.inputs.stringData ?? secret.inputs.data) as Record<string, string>;
+    if (!source) throw new Error(`${workload.name}/${container.name}: no Secret or ConfigMap mounted at ${dir}`);
+    const data = (source.inputs.stringData ?? source.inputs.data) as Record<string, string>;
     return data[path.slice(path.lastIndexOf("/") + 1)];
 }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { cidrWithin, reachesInternet } from "../../policies/lib/cidrs";
 import { formatMs, parseGoDuration } from "../../components/shared/goDuration";
+import { fileText, lookupFile } from "../../policies/lib/files";
 import { parseFlags, parseIntFlag } from "../../policies/lib/flags";
 import { parseImage, unpinnedReason } from "../../policies/lib/images";
 import { and, firstUnknown, get, isUnknown, list, not, or, plain, Unknown } from "../../policies/lib/known";
@@ -372,5 +373,72 @@ describe("policy helpers", () => {
                 { udsName: "/s", mode: "http-connect" },
             );
         });
+    });
+});
+
+describe("files a container reads (policies/lib/files.ts)", () => {
+    const object = (type: string, name: string, fields: Record<string, unknown>) =>
+        resource({ metadata: { name, namespace: "ns" }, ...fields }, { type: `kubernetes:core/v1:${type}`, name });
+    const workload = resource({ metadata: { namespace: "ns" } }, { type: "kubernetes:apps/v1:Deployment" });
+    const container = (mounts: Record<string, unknown>[]) => ({
+        kind: "containers" as const,
+        index: 0,
+        spec: { name: "c", volumeMounts: mounts },
+    });
+    const template = (volumes: Record<string, unknown>[]) => ({ spec: { volumes } });
+    const read = (
+        resources: Resource[],
+        volumes: Record<string, unknown>[],
+        mounts: Record<string, unknown>[],
+        path: string,
+    ) => {
+        const lookup = lookupFile(resources, workload, template(volumes), container(mounts), path);
+        return "found" in lookup ? fileText(lookup.found) : lookup;
+    };
+
+    it("reads a projected volume's second source when the first lacks the key, and Secret data as base64", () => {
+        const resources = [
+            object("ConfigMap", "a", { data: { other: "x" } }),
+            object("Secret", "b", { data: { "f.yaml": Buffer.from("hello").toString("base64") } }),
+        ];
+        const volumes = [
+            { name: "v", projected: { sources: [{ configMap: { name: "a" } }, { secret: { name: "b" } }] } },
+        ];
+        assert.strictEqual(read(resources, volumes, [{ name: "v", mountPath: "/etc/x" }], "/etc/x/f.yaml"), "hello");
+        assert.deepStrictEqual(read(resources, volumes, [{ name: "v", mountPath: "/etc/x" }], "/etc/x/g.yaml"), {
+            missing: "volume v holds no g.yaml",
+        });
+    });
+
+    it("reads a ConfigMap's binaryData, and takes the longest mount", () => {
+        const resources = [object("ConfigMap", "c", { binaryData: { k: Buffer.from("bin").toString("base64") } })];
+        const volumes = [
+            { name: "outer", emptyDir: {} },
+            { name: "inner", configMap: { name: "c" } },
+        ];
+        const mounts = [
+            { name: "outer", mountPath: "/etc" },
+            { name: "inner", mountPath: "/etc/conf/" },
+        ];
+        assert.strictEqual(read(resources, volumes, mounts, "/etc/conf/k"), "bin");
+        assert.deepStrictEqual(read(resources, volumes, mounts, "/etc/k"), {
+            elsewhere: "/etc/k is on a volume of type emptyDir",
+        });
+        assert.deepStrictEqual(read(resources, volumes, mounts, "/var/k"), { missing: "no volume is mounted at /var" });
+    });
+
+    it("ignores an object of the same name in another namespace", () => {
+        const elsewhere = resource(
+            { metadata: { name: "c", namespace: "other" }, data: { k: "v" } },
+            { type: "kubernetes:core/v1:ConfigMap" },
+        );
+        const lookup = lookupFile(
+            [elsewhere],
+            workload,
+            template([{ name: "v", configMap: { name: "c" } }]),
+            container([{ name: "v", mountPath: "/c" }]),
+            "/c/k",
+        );
+        assert.ok("elsewhere" in lookup);
     });
 });

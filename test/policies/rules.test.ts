@@ -146,6 +146,20 @@ describe("policies one by one", () => {
                 assert.deepStrictEqual(violated(engine.analyzeStack([component, ...stack(ssh, props, parent)])), []);
             }
         });
+        it("finds a group without any marker by what uses it: an instance by name, a port by reference", () => {
+            const [group, rule] = stack(web, { name: "pool-b" });
+            const instance = res("openstack:compute/instance:Instance", { name: "node-1", securityGroups: ["pool-b"] });
+            assert.deepStrictEqual(violated(engine.analyzeStack([group, rule, instance])), [
+                "workers-no-internet-ingress",
+            ]);
+            const port = res(
+                "openstack:networking/port:Port",
+                { securityGroupIds: [unknownValue] },
+                { propertyDependencies: { securityGroupIds: [group.urn] } },
+            );
+            assert.deepStrictEqual(violated(engine.analyzeStack([group, rule, port])), ["workers-no-internet-ingress"]);
+            assert.deepStrictEqual(violated(engine.analyzeStack([group, rule])), []);
+        });
         it("ignores other groups, and is not applicable without a worker group", () => {
             const analysis = only("workers-no-internet-ingress").analyzeStack(stack(web, { name: "seed-nodes" }));
             assert.deepStrictEqual(analysis.diagnostics, []);
@@ -162,6 +176,13 @@ describe("policies one by one", () => {
             assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count=2"]), ["konnectivity-server-count"]);
             assert.deepStrictEqual(analyze(3, serverArgs), ["konnectivity-server-count"]);
             assert.deepStrictEqual(analyze(undefined, [...serverArgs, "--server-count=2"]), [
+                "konnectivity-server-count",
+            ]);
+        });
+        it("accepts any static count from a server that publishes a lease (the agents count leases)", () => {
+            const leases = ["--enable-lease-controller", "--kubeconfig=/k/kubeconfig"];
+            assert.deepStrictEqual(analyze(3, [...serverArgs, ...leases, "--server-count=1"]), []);
+            assert.deepStrictEqual(analyze(3, [...serverArgs, "--enable-lease-controller=false", "--server-count=1"]), [
                 "konnectivity-server-count",
             ]);
         });

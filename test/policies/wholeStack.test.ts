@@ -1,7 +1,16 @@
 import * as assert from "assert";
 import { policies } from "../../policies/policies";
 import { Analysis, Engine, mandatory, PolicyPackConfigFile, unknownValue, violated } from "./engine";
-import { container, podSpec, setFlag, WholeStack, wholeStack, udsName } from "./wholeStack";
+import {
+    auditPolicyFile,
+    container,
+    encryptionConfig,
+    podSpec,
+    setFlag,
+    WholeStack,
+    wholeStack,
+    udsName,
+} from "./wholeStack";
 
 const preview = (s: WholeStack, config: PolicyPackConfigFile = {}): Analysis =>
     new Engine(policies, config).preview(s.resources);
@@ -17,6 +26,12 @@ const workerRule = (s: WholeStack, key: string, props: Record<string, unknown>) 
 };
 
 const apiserver = (s: WholeStack) => s.get("Deployment", "dev-kube-apiserver");
+const kubeApiserver = (s: WholeStack) => container(apiserver(s), "kube-apiserver");
+const volume = (s: WholeStack, name: string) =>
+    (podSpec(apiserver(s)).volumes as ({ name: string } & Record<string, unknown>)[]).find((v) => v.name === name)!;
+const encryptionData = (s: WholeStack) =>
+    s.get("Secret", "dev-apiserver-encryption").props.data as Record<string, string>;
+const auditData = (s: WholeStack) => s.get("ConfigMap", "dev-audit").props.data as Record<string, string>;
 const agent = (s: WholeStack) => s.get("Deployment", "dev-konnectivity-agent");
 const spec = (r: { props: Record<string, unknown> }) => r.props.spec as Record<string, unknown>;
 
@@ -183,7 +198,7 @@ const misconfigurations: Misconfiguration[] = [
         what: "an egress selector kube-apiserver would reject (GRPC without a transport)",
         change: (s) => {
             const data = s.get("ConfigMap", "dev-egress-selector").props.data as Record<string, string>;
-            data["egress-selector-configuration.yaml"] = [
+            data["selector.yaml"] = [
                 "apiVersion: apiserver.k8s.io/v1beta1",
                 "kind: EgressSelectorConfiguration",
                 "egressSelections:",
@@ -224,6 +239,211 @@ const misconfigurations: Misconfiguration[] = [
         },
         caughtBy: ["egress-selector-valid"],
         says: /no konnectivity-server container to serve that socket/,
+    },
+    {
+        what: "an egress selector file whose items mapping names another path",
+        change: (s) =>
+            ((volume(s, "egress-selector").configMap as Record<string, unknown>).items = [
+                { key: "selector.yaml", path: "egress.yaml" },
+            ]),
+        caughtBy: ["egress-selector-valid"],
+        says: /reads --egress-selector-config-file=\/etc\/kubernetes\/egress\/egress-selector-configuration\.yaml, but volume egress-selector holds no egress-selector-configuration\.yaml: it exits at start/,
+    },
+    {
+        what: "an invalid EgressSelectorConfiguration that no kube-apiserver reads yet, under a key of its own",
+        change: (s) =>
+            s.add("kubernetes:core/v1:ConfigMap", "dev-spare-egress", {
+                metadata: { name: "spare", namespace: "cluster-dev" },
+                data: {
+                    conf: "apiVersion: apiserver.k8s.io/v1beta1\nkind: EgressSelectorConfiguration\negressSelections:\n- name: cluster\n  connection:\n    proxyProtocol: gRPC\n",
+                },
+            }),
+        caughtBy: ["egress-selector-valid"],
+        says: /ConfigMap dev-spare-egress \(key conf\) holds an EgressSelectorConfiguration that kube-apiserver would refuse/,
+    },
+    {
+        what: "a kube-apiserver without --encryption-provider-config",
+        change: (s) => setFlag(kubeApiserver(s), "encryption-provider-config", undefined),
+        caughtBy: ["apiserver-encryption-at-rest"],
+        says: /has no --encryption-provider-config: Secrets .* in plain text/,
+    },
+    {
+        what: "an encryption configuration writing Secrets with identity first",
+        change: (s) => (encryptionData(s)["config.yaml"] = encryptionConfig({ identity: {} })),
+        caughtBy: ["apiserver-encryption-at-rest"],
+        says: /Secret dev-apiserver-encryption \(key config\.yaml\), which writes secrets with identity first/,
+    },
+    {
+        what: "an encryption configuration writing with aesgcm first",
+        change: (s) =>
+            (encryptionData(s)["config.yaml"] = encryptionConfig({
+                aesgcm: { keys: [{ name: "k", secret: Buffer.alloc(32, 1).toString("base64") }] },
+            })),
+        caughtBy: ["apiserver-encryption-at-rest"],
+        says: /writes secrets with aesgcm first/,
+    },
+    {
+        what: "a secretbox key of 16 bytes (kube-apiserver refuses it)",
+        change: (s) =>
+            (encryptionData(s)["config.yaml"] = encryptionConfig({
+                secretbox: { keys: [{ name: "k", secret: Buffer.alloc(16, 1).toString("base64") }] },
+            })),
+        caughtBy: ["apiserver-encryption-at-rest"],
+        says: /which kube-apiserver would refuse:\n {2}- resources\[0\]\.providers\[0\]\.secretbox\.keys\[0\]\.secret: secret is not of the expected length, got 16/,
+    },
+    {
+        what: "the encryption configuration's Secret without the key the projected volume maps",
+        change: (s) => {
+            const data = encryptionData(s);
+            data["encryption.yaml"] = data["config.yaml"];
+            delete data["config.yaml"];
+        },
+        caughtBy: ["apiserver-encryption-at-rest"],
+        says: /does not exist: it exits at start/,
+    },
+    {
+        what: "a kube-apiserver without an audit policy",
+        change: (s) => setFlag(kubeApiserver(s), "audit-policy-file", undefined),
+        caughtBy: ["apiserver-audit-log"],
+        says: /has no --audit-policy-file/,
+    },
+    {
+        what: "an audit policy but no audit backend",
+        change: (s) => setFlag(kubeApiserver(s), "audit-log-path", undefined),
+        caughtBy: ["apiserver-audit-log"],
+        says: /has no audit backend/,
+    },
+    {
+        what: "an audit log file without rotation",
+        change: (s) => setFlag(kubeApiserver(s), "audit-log-maxbackup", undefined),
+        caughtBy: ["apiserver-audit-log"],
+        says: /without --audit-log-maxbackup > 0: the files grow until the disk is full/,
+    },
+    {
+        what: "an audit log rotation larger than its emptyDir",
+        change: (s) => setFlag(kubeApiserver(s), "audit-log-maxbackup", "20"),
+        caughtBy: ["apiserver-audit-log"],
+        says: /keeps up to 21 audit log files of 100MB .* more than its emptyDir's sizeLimit 1Gi/,
+    },
+    {
+        what: "KKP's recommended audit preset (bodies of the usersshkeys Secret)",
+        change: (s) =>
+            (auditData(s).policy = [
+                "apiVersion: audit.k8s.io/v1",
+                "kind: Policy",
+                "omitStages: [RequestReceived]",
+                "rules:",
+                "  - level: RequestResponse",
+                "    verbs: [create, delete, update, patch]",
+                "    resources:",
+                '      - group: ""',
+                "        resources: [secrets]",
+                "        resourceNames: [usersshkeys]",
+                "  - level: Metadata",
+            ].join("\n")),
+        caughtBy: ["apiserver-audit-log"],
+        says: new RegExp(
+            `reads --audit-policy-file=${auditPolicyFile} from ConfigMap dev-audit \\(key policy\\), which falls short:\n  - rules\\[0\\] logs RequestResponse \\(bodies\\) for create of Secrets`,
+        ),
+    },
+    {
+        what: "an audit policy that logs nothing it does not name",
+        change: (s) =>
+            (auditData(s).policy =
+                "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n    resources: [{group: apps}]\n"),
+        caughtBy: ["apiserver-audit-log"],
+        says: /catch-all rule at Metadata/,
+    },
+    {
+        what: "the audit policy's subPath naming a key the ConfigMap lacks",
+        change: (s) => {
+            const mounts = kubeApiserver(s).volumeMounts as Record<string, unknown>[];
+            mounts.find((m) => m.name === "audit")!.subPath = "policy.yaml";
+        },
+        caughtBy: ["apiserver-audit-log"],
+        says: /ConfigMap dev-audit \(key policy\.yaml\) does not exist/,
+    },
+    {
+        what: "an OpenVPN server by its image, under names of its own",
+        change: (s) =>
+            s.add("kubernetes:apps/v1:Deployment", "dev-legacy-vpn", {
+                metadata: { name: "legacy-vpn", namespace: "cluster-dev" },
+                spec: {
+                    template: { spec: { containers: [{ name: "vpn", image: "docker.io/kylemanna/openvpn:2.4" }] } },
+                },
+            }),
+        caughtBy: ["one-tunnel-per-cluster"],
+        says: /runs the OpenVPN server dev-legacy-vpn and konnectivity-server/,
+    },
+    {
+        what: "an internet port on a node group no marker names (it admits the kubelet from inside)",
+        change: (s) => {
+            const nodes = s.add("openstack:networking/secGroup:SecGroup", "pool-a", { name: "pool-a" });
+            const rule = (name: string, props: Record<string, unknown>) =>
+                s.add(
+                    "openstack:networking/secGroupRule:SecGroupRule",
+                    name,
+                    { direction: "ingress", ethertype: "IPv4", ...props },
+                    { refs: { securityGroupId: nodes } },
+                );
+            rule("pool-a-kubelet", {
+                protocol: "tcp",
+                portRangeMin: 10250,
+                portRangeMax: 10250,
+                remoteIpPrefix: "192.168.1.0/24",
+            });
+            rule("pool-a-http", { protocol: "tcp", portRangeMin: 80, portRangeMax: 80, remoteIpPrefix: "0.0.0.0/0" });
+        },
+        caughtBy: ["workers-no-internet-ingress"],
+        says: /pool-a-http admits tcp port 80 from 0\.0\.0\.0\/0 into the worker security group pool-a/,
+    },
+    {
+        what: "etcd without any NetworkPolicy",
+        change: (s) => s.resources.splice(s.resources.indexOf(s.get("NetworkPolicy", "dev-etcd-main")), 1),
+        caughtBy: ["etcd-network-policy"],
+        says: /container "server" of dev-etcd \(namespace cluster-dev\) is selected by no ingress NetworkPolicy/,
+    },
+    {
+        what: "etcd's policy selecting other pods",
+        change: (s) =>
+            (spec(s.get("NetworkPolicy", "dev-etcd-main")).podSelector = { matchLabels: { app: "etcd-events" } }),
+        caughtBy: ["etcd-network-policy"],
+        says: /is selected by no ingress NetworkPolicy/,
+    },
+    {
+        what: "etcd's policy restricting only egress",
+        change: (s) => (spec(s.get("NetworkPolicy", "dev-etcd-main")).policyTypes = ["Egress"]),
+        caughtBy: ["etcd-network-policy"],
+        says: /is selected by no ingress NetworkPolicy/,
+    },
+    {
+        what: "a rule admitting the client port without a from",
+        change: (s) =>
+            (spec(s.get("NetworkPolicy", "dev-etcd-main")).ingress as unknown[]).push({
+                ports: [{ port: 2379, protocol: "TCP" }],
+            }),
+        caughtBy: ["etcd-network-policy"],
+        says: /admits its client port 2379 from anyone/,
+    },
+    {
+        what: "a rule admitting the peer port from every namespace",
+        change: (s) =>
+            (spec(s.get("NetworkPolicy", "dev-etcd-main")).ingress as unknown[]).push({
+                from: [{ namespaceSelector: {} }],
+                ports: [{ port: "peer" }],
+            }),
+        caughtBy: ["etcd-network-policy"],
+        says: /admits its peer port 2380 from anyone/,
+    },
+    {
+        what: "a namespace-wide allow-all next to etcd's policy",
+        change: (s) =>
+            s.add("kubernetes:networking.k8s.io/v1:NetworkPolicy", "dev-allow-all", {
+                metadata: { name: "allow-all", namespace: "cluster-dev" },
+                spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+            }),
+        caughtBy: ["etcd-network-policy"],
+        says: /\(etcd-main|dev-etcd-main, dev-allow-all\) admits its client port 2379 from anyone/,
     },
     {
         what: "an OpenVPN server next to the konnectivity servers in the cluster namespace",
@@ -338,6 +558,46 @@ describe("policy pack over a whole cluster stack", () => {
         s.get("Pool", "dev-api").props.persistence = { type: "SOURCE_IP" };
         Object.assign(s.get("Monitor", "dev-api").props, { type: "HTTPS", urlPath: "/readyz" });
         assert.deepStrictEqual(preview(s).diagnostics, []);
+    });
+
+    it("leaves files it cannot read alone: a ConfigMap outside the stack, an emptyDir", () => {
+        const s = wholeStack();
+        (volume(s, "egress-selector").configMap as Record<string, unknown>).name = "managed-elsewhere";
+        delete volume(s, "config").projected;
+        volume(s, "config").emptyDir = {};
+        assert.deepStrictEqual(preview(s).diagnostics, []);
+    });
+
+    it("accepts the files however they are mounted: a Secret by subPath, the older v1alpha1 egress selector", () => {
+        const s = wholeStack();
+        s.add("kubernetes:core/v1:Secret", "dev-egress-secret", {
+            metadata: { name: "egress", namespace: "cluster-dev" },
+            stringData: {
+                egress: (s.get("ConfigMap", "dev-egress-selector").props.data as Record<string, string>)[
+                    "selector.yaml"
+                ].replace("v1beta1", "v1alpha1"),
+            },
+        });
+        const mounts = kubeApiserver(s).volumeMounts as Record<string, unknown>[];
+        mounts.splice(
+            mounts.findIndex((m) => m.name === "egress-selector"),
+            1,
+            {
+                name: "egress-secret",
+                mountPath: "/etc/kubernetes/egress/egress-selector-configuration.yaml",
+                subPath: "egress",
+            },
+        );
+        (podSpec(apiserver(s)).volumes as unknown[]).push({ name: "egress-secret", secret: { secretName: "egress" } });
+        assert.deepStrictEqual(preview(s).diagnostics, []);
+        // ...and still checks it: the sidecar serving another socket.
+        setFlag(container(apiserver(s), "konnectivity-server"), "uds-name", "/tmp/other.socket");
+        assert.match(
+            preview(s)
+                .diagnostics.map((d) => d.message)
+                .join(),
+            /reads --egress-selector-config-file=\/etc\/kubernetes\/egress\/egress-selector-configuration\.yaml from Secret dev-egress-secret \(key egress\)/,
+        );
     });
 
     it("does not flag an OpenVPN server in another cluster's namespace", () => {

@@ -1,3 +1,4 @@
+import { stringify } from "yaml";
 import { versionPins } from "../../components/config/versions";
 import { egressSelectorYaml, konnectivityEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { unknownValue } from "./engine";
@@ -32,6 +33,22 @@ export interface StackResource {
 const project = "urn:pulumi:dev::gks-cluster::";
 const pins = versionPins("1.36");
 export const udsName = "/etc/kubernetes/konnectivity-server/konnectivity-server.socket";
+/** Files kube-apiserver reads, written as another operator would: other names, keys and volume kinds. */
+export const encryptionFile = "/etc/kubernetes/enc/encryption.yaml";
+export const auditPolicyFile = "/etc/kubernetes/audit-policy.yaml";
+/** An aescbc EncryptionConfiguration with a 32-byte key, as a Secret's base64 data. */
+export function encryptionConfig(provider: Record<string, unknown>): string {
+    return Buffer.from(
+        stringify({
+            apiVersion: "apiserver.config.k8s.io/v1",
+            kind: "EncryptionConfiguration",
+            resources: [{ resources: ["secrets", "configmaps"], providers: [provider, { identity: {} }] }],
+        }),
+    ).toString("base64");
+}
+export const aescbc = { aescbc: { keys: [{ name: "k1", secret: Buffer.alloc(32, 7).toString("base64") }] } };
+/** KKP's "metadata" audit preset. */
+export const metadataAuditPolicy = "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n";
 export const tunnelPort = 8132;
 
 export class WholeStack {
@@ -237,7 +254,29 @@ export function wholeStack(options: WholeStackOptions = { ids: "unknown" }): Who
                 namespace: "cluster-dev",
                 labels: labels("kube-apiserver", "control-plane"),
             },
-            data: { "egress-selector-configuration.yaml": egressSelectorYaml(konnectivityEgressSelector(udsName)) },
+            data: { "selector.yaml": egressSelectorYaml(konnectivityEgressSelector(udsName)) },
+        },
+        inSeed,
+    );
+    s.add(
+        "kubernetes:core/v1:Secret",
+        "dev-apiserver-encryption",
+        {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: "apiserver-encryption", namespace: "cluster-dev" },
+            data: { "config.yaml": encryptionConfig(aescbc) },
+        },
+        inSeed,
+    );
+    s.add(
+        "kubernetes:core/v1:ConfigMap",
+        "dev-audit",
+        {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "audit", namespace: "cluster-dev" },
+            data: { policy: metadataAuditPolicy },
         },
         inSeed,
     );
@@ -261,10 +300,18 @@ export function wholeStack(options: WholeStackOptions = { ids: "unknown" }): Who
                         "--egress-selector-config-file=/etc/kubernetes/egress/egress-selector-configuration.yaml",
                         "--kubelet-preferred-address-types=InternalIP,ExternalIP",
                         "--secure-port=6443",
+                        `--encryption-provider-config=${encryptionFile}`,
+                        `--audit-policy-file=${auditPolicyFile}`,
+                        "--audit-log-path=/var/log/kubernetes/audit.log",
+                        "--audit-log-maxsize=100",
+                        "--audit-log-maxbackup=3",
                     ],
                     volumeMounts: [
                         { name: "egress-selector", mountPath: "/etc/kubernetes/egress", readOnly: true },
                         { name: "konnectivity-uds", mountPath: "/etc/kubernetes/konnectivity-server" },
+                        { name: "config", mountPath: "/etc/kubernetes/enc", readOnly: true },
+                        { name: "audit", mountPath: auditPolicyFile, subPath: "policy", readOnly: true },
+                        { name: "audit-log", mountPath: "/var/log/kubernetes" },
                     ],
                 },
                 {
@@ -292,10 +339,91 @@ export function wholeStack(options: WholeStackOptions = { ids: "unknown" }): Who
                 },
             ],
             volumes: [
-                { name: "egress-selector", configMap: { name: "egress-selector" } },
+                {
+                    name: "egress-selector",
+                    configMap: {
+                        name: "egress-selector",
+                        items: [{ key: "selector.yaml", path: "egress-selector-configuration.yaml" }],
+                    },
+                },
+                {
+                    name: "config",
+                    projected: {
+                        sources: [
+                            {
+                                secret: {
+                                    name: "apiserver-encryption",
+                                    items: [{ key: "config.yaml", path: "encryption.yaml" }],
+                                },
+                            },
+                        ],
+                    },
+                },
+                { name: "audit", configMap: { name: "audit" } },
+                { name: "audit-log", emptyDir: { sizeLimit: "1Gi" } },
                 { name: "konnectivity-uds", emptyDir: {} },
                 { name: "konnectivity-certs", secret: { secretName: "konnectivity-server" } },
             ],
+        },
+        inSeed,
+    );
+    // etcd as another operator runs it: another image, labels of its own, ports by name.
+    s.add(
+        "kubernetes:apps/v1:StatefulSet",
+        "dev-etcd",
+        {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            metadata: { name: "etcd-main", namespace: "cluster-dev" },
+            spec: {
+                replicas: 3,
+                serviceName: "etcd-main",
+                selector: { matchLabels: { app: "etcd", role: "main" } },
+                template: {
+                    metadata: { labels: { app: "etcd", role: "main" } },
+                    spec: {
+                        containers: [
+                            {
+                                name: "server",
+                                image: "quay.io/coreos/etcd:v3.6.8",
+                                command: ["/usr/local/bin/etcd"],
+                                args: [
+                                    "--listen-client-urls=https://0.0.0.0:2379",
+                                    "--listen-peer-urls=https://0.0.0.0:2380",
+                                    "--client-cert-auth=true",
+                                ],
+                                ports: [
+                                    { name: "client", containerPort: 2379 },
+                                    { name: "peer", containerPort: 2380 },
+                                ],
+                            },
+                        ],
+                    },
+                },
+            },
+        },
+        inSeed,
+    );
+    s.add(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        "dev-etcd-main",
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "etcd-main", namespace: "cluster-dev" },
+            spec: {
+                podSelector: { matchLabels: { app: "etcd" } },
+                ingress: [
+                    {
+                        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "kube-apiserver" } } }],
+                        ports: [{ port: "client" }],
+                    },
+                    {
+                        from: [{ podSelector: { matchLabels: { app: "etcd" } } }],
+                        ports: [{ port: "peer" }, { port: "client" }],
+                    },
+                ],
+            },
         },
         inSeed,
     );

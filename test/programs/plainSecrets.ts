@@ -28,6 +28,7 @@ new KonnectivityAgents("plain-agents", {
     },
     proxyServerHost: "203.0.113.10",
     proxyServerPort: 8132,
+    apiHost: "203.0.113.10",
     image: "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0",
     serverCount: 2,
 });

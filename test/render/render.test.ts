@@ -93,7 +93,11 @@ describe("render: the dev stack, offline", () => {
         assert.ok(printed.includes("  tunnels: 4"));
         const outputs = JSON.parse(files.find((f) => f.path === "outputs.json")!.content) as Record<string, unknown>;
         assert.strictEqual(outputs.kubeconfig, "[secret]");
-        assert.deepStrictEqual(outputs.clusterState, { kubernetesVersion: "1.36", tunnelMode: "konnectivity" });
+        assert.deepStrictEqual(outputs.clusterState, {
+            kubernetesVersion: "1.36",
+            tunnelMode: "konnectivity",
+            encryptionKeys: ["key1"],
+        });
     });
 
     it("lists every resource with the ids other resources' inputs refer to, and no secret", () => {

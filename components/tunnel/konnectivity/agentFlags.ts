@@ -1,5 +1,6 @@
 import { parseGoDuration } from "../../shared/goDuration";
-import { AgentMode } from "../../config";
+import { AgentMode, ServerCounting } from "../../config";
+import { serverLeases } from "./leases";
 
 /** Where the agent's Secret is mounted. */
 export const agentCertDir = "/etc/konnectivity-agent";
@@ -12,6 +13,8 @@ export interface AgentFlagsArgs {
     readonly proxyServerPort: number;
     readonly keepaliveSeconds: number;
     readonly mode: AgentMode;
+    /** leases: count the servers' leases (leases.ts), never fewer than the servers announce. */
+    readonly serverCounting: ServerCounting;
 }
 
 /**
@@ -20,7 +23,13 @@ export interface AgentFlagsArgs {
  * server checks against its --cluster-ca-cert. --sync-forever keeps the agent dialling after it
  * reached the server count, so restarted or added servers get their tunnel back.
  */
-export function agentFlags({ proxyServerHost, proxyServerPort, keepaliveSeconds, mode }: AgentFlagsArgs): string[] {
+export function agentFlags({
+    proxyServerHost,
+    proxyServerPort,
+    keepaliveSeconds,
+    mode,
+    serverCounting,
+}: AgentFlagsArgs): string[] {
     const flags = [
         `--proxy-server-host=${proxyServerHost}`,
         `--proxy-server-port=${proxyServerPort}`,
@@ -38,6 +47,16 @@ export function agentFlags({ proxyServerHost, proxyServerPort, keepaliveSeconds,
         // One agent per node announces its node's address, so a server using the destHost
         // strategy sends kubelet traffic for that node through the agent on it.
         flags.push("--agent-identifiers=ipv4=$(HOST_IP)");
+    }
+    if (serverCounting === "leases") {
+        flags.push(
+            "--count-server-leases=true",
+            // The larger of the lease count and the servers' --server-count: static counting stays
+            // the floor when the leases cannot be listed.
+            "--server-count-source=max",
+            `--lease-namespace=${serverLeases.namespace}`,
+            `--lease-label=${serverLeases.label}`,
+        );
     }
     const problems = validateAgentFlags(flags);
     if (problems.length > 0)
@@ -68,6 +87,13 @@ export function validateAgentFlags(flags: readonly string[]): string[] {
     if (value("sync-forever") !== "true")
         problems.push(
             "--sync-forever=true is required: without it an agent stops dialling once it reached the server count",
+        );
+    const source = value("server-count-source");
+    if (source !== undefined && source !== "default" && source !== "max")
+        problems.push(`--server-count-source must be default or max (got ${source})`);
+    if (value("count-server-leases") === "true" && source !== "max")
+        problems.push(
+            "--server-count-source=max belongs with --count-server-leases: with leases alone an agent that cannot list them counts one server",
         );
     return problems;
 }

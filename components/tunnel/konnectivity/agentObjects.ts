@@ -26,6 +26,7 @@ export function agentSecret(certs: AgentCertificates): k8s.core.v1.SecretArgs {
     };
 }
 
+/** The agents' service account; its token is mounted only where the pods use it (lease counting). */
 export function agentServiceAccount(): k8s.core.v1.ServiceAccountArgs {
     return {
         metadata: { name: agentName, namespace: agentNamespace, labels: agentLabels() },

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentMode } from "../../config";
+import { AgentMode, apiserverPort, ServerCounting } from "../../config";
 import { agentAdminPort, agentCertDir, agentFlags, agentHealthPort } from "./agentFlags";
 import { checksumAnnotation } from "../../shared/checksum";
 import { agentLabels, agentName, agentNamespace, agentSelector } from "./labels";
@@ -11,7 +11,10 @@ export interface AgentWorkloadArgs {
     readonly replicas: number;
     readonly proxyServerHost: pulumi.Input<string>;
     readonly proxyServerPort: number;
+    /** The user cluster's public API address, which the agents' in-cluster client uses (leases). */
+    readonly apiHost: pulumi.Input<string>;
     readonly keepaliveSeconds: number;
+    readonly serverCounting: ServerCounting;
     /** Checksum of the certificates the agent mounts (it loads them only at start), so a rotation rolls it. */
     readonly certificatesChecksum: pulumi.Input<string>;
     readonly secretName: string;
@@ -24,8 +27,9 @@ function podSpec(args: AgentWorkloadArgs, flags: pulumi.Input<string[]>): k8s.ty
     const daemonset = args.mode === "daemonset";
     return {
         serviceAccountName: args.serviceAccountName,
-        // mTLS is the agent's only credential; it never talks to the user cluster's API.
-        automountServiceAccountToken: false,
+        // mTLS is the agent's credential towards the servers. With lease counting it also lists
+        // the servers' leases in the user cluster's API, as its service account (RBAC: leases.ts).
+        automountServiceAccountToken: args.serverCounting === "leases",
         priorityClassName: "system-cluster-critical",
         // Host network, and not-ready nodes tolerated: the tunnel must not depend on the CNI, because
         // `kubectl logs` of a broken CNI's pods travels through it. It dials out with the node's own
@@ -68,7 +72,17 @@ function podSpec(args: AgentWorkloadArgs, flags: pulumi.Input<string[]>): k8s.ty
                 image: args.image,
                 command: ["/proxy-agent"],
                 args: flags,
-                env: [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }],
+                env: [
+                    { name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+                    // The lease informer's in-cluster client takes the API from these: the public
+                    // endpoint, as the agents' own path, so that counting needs neither kube-proxy nor the CNI.
+                    ...(args.serverCounting === "leases"
+                        ? [
+                              { name: "KUBERNETES_SERVICE_HOST", value: args.apiHost },
+                              { name: "KUBERNETES_SERVICE_PORT", value: String(apiserverPort) },
+                          ]
+                        : []),
+                ],
                 ports: [
                     { name: "health", containerPort: agentHealthPort, protocol: "TCP" },
                     { name: "admin", containerPort: agentAdminPort, protocol: "TCP" },
@@ -116,6 +130,7 @@ function template(args: AgentWorkloadArgs): k8s.types.input.core.v1.PodTemplateS
             proxyServerPort: args.proxyServerPort,
             keepaliveSeconds: args.keepaliveSeconds,
             mode: args.mode,
+            serverCounting: args.serverCounting,
         }),
     );
     return {

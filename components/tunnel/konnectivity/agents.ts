@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentMode, defaults } from "../../config";
+import { AgentMode, defaults, ServerCounting } from "../../config";
 import { configChecksum } from "../../shared/checksum";
 import {
     AgentCertificates,
@@ -11,6 +11,7 @@ import {
 } from "./agentObjects";
 import { agentDaemonSet, agentDeployment } from "./agentWorkload";
 import { agentName } from "./labels";
+import { agentLeasesRole, agentLeasesRoleBinding, serverLeasesRole, serverLeasesRoleBinding } from "./leases";
 
 export interface KonnectivityAgentsArgs {
     /** The user cluster's Kubernetes provider: every agent object goes through it. */
@@ -20,6 +21,8 @@ export interface KonnectivityAgentsArgs {
     /** The host agents dial; a SAN of the server certificate. */
     proxyServerHost: pulumi.Input<string>;
     proxyServerPort: number;
+    /** The user cluster's public API address: with lease counting the agents list leases there, not through the CNI. */
+    apiHost: pulumi.Input<string>;
     /** registry.k8s.io/kas-network-proxy/proxy-agent:<ANP version matching Kubernetes>. */
     image: string;
     mode?: AgentMode;
@@ -28,6 +31,8 @@ export interface KonnectivityAgentsArgs {
     /** konnectivity-servers (= kube-apiserver replicas); every agent keeps a tunnel to each. */
     serverCount: number;
     keepaliveSeconds?: number;
+    /** How agents count the servers (default leases): with leases, the RBAC for both ends too. */
+    serverCounting?: ServerCounting;
 }
 
 /**
@@ -48,10 +53,11 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
             { ...stored, certificates: { ...args.certificates, keyPem: pulumi.secret(args.certificates.keyPem) } },
             opts,
         );
-        const { certificates, proxyServerHost, proxyServerPort, image, serverCount } = args;
+        const { certificates, proxyServerHost, proxyServerPort, apiHost, image, serverCount } = args;
         const mode = args.mode ?? defaults.agentMode;
         const replicas = args.replicas ?? defaults.agentReplicas;
         const keepaliveSeconds = args.keepaliveSeconds ?? defaults.tunnelKeepaliveSeconds;
+        const serverCounting = args.serverCounting ?? defaults.tunnelServerCounting;
         if (!Number.isInteger(replicas) || replicas < 1) {
             throw new Error(
                 `KonnectivityAgents ${name}: replicas must be a whole number of at least 1 (got ${replicas})`,
@@ -62,6 +68,17 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
 
         const secret = new k8s.core.v1.Secret(`${name}-certificates`, agentSecret(certificates), inCluster);
         const serviceAccount = new k8s.core.v1.ServiceAccount(name, agentServiceAccount(), inCluster);
+        // Leases: the servers write theirs, the agents read them; both need their Role first
+        // (an agent waits at start until it could list the leases once).
+        const leaseAccess =
+            serverCounting === "leases"
+                ? [
+                      new k8s.rbac.v1.Role(`${name}-server-leases`, serverLeasesRole(), inCluster),
+                      new k8s.rbac.v1.RoleBinding(`${name}-server-leases`, serverLeasesRoleBinding(), inCluster),
+                      new k8s.rbac.v1.Role(`${name}-agent-leases`, agentLeasesRole(), inCluster),
+                      new k8s.rbac.v1.RoleBinding(`${name}-agent-leases`, agentLeasesRoleBinding(), inCluster),
+                  ]
+                : [];
         const certificatesChecksum = pulumi
             .all([certificates.caCertPem, certificates.certPem, certificates.keyPem])
             .apply(([ca, cert, key]) =>
@@ -77,12 +94,14 @@ export class KonnectivityAgents extends pulumi.ComponentResource {
             replicas,
             proxyServerHost,
             proxyServerPort,
+            apiHost,
             keepaliveSeconds,
+            serverCounting,
             certificatesChecksum,
             secretName: agentSecretName,
             serviceAccountName: agentName,
         };
-        const mounted = { ...inCluster, dependsOn: [secret, serviceAccount] };
+        const mounted = { ...inCluster, dependsOn: [secret, serviceAccount, ...leaseAccess] };
         if (mode === "daemonset") {
             new k8s.apps.v1.DaemonSet(name, agentDaemonSet(workloadArgs), mounted);
         } else {

@@ -1,4 +1,5 @@
-import { parseDocument, stringify } from "yaml";
+import { stringify } from "yaml";
+import { parseYamlDocument } from "../../shared/yamlDocument";
 
 /**
  * kube-apiserver's egress selector configuration (`--egress-selector-config-file`), as typed
@@ -26,6 +27,8 @@ export interface EgressSelectorConfiguration {
 }
 
 export const egressSelectorApiVersion = "apiserver.k8s.io/v1beta1";
+/** What kube-apiserver decodes (k8s.io/apiserver/pkg/apis/apiserver: v1beta1, and the older v1alpha1). */
+export const egressSelectorApiVersions: readonly string[] = [egressSelectorApiVersion, "apiserver.k8s.io/v1alpha1"];
 
 /** The ConfigMap data key (and mounted file name) that holds the configuration; the offline render and the policies look for it. */
 export const egressSelectorDataKey = "egress-selector-configuration.yaml";
@@ -58,9 +61,8 @@ export function egressSelectorYaml(config: EgressSelectorConfiguration): string 
 
 /** Parses an egress selector file; YAML errors are reported as problems. */
 export function parseEgressSelector(text: string): { config?: unknown; problems: string[] } {
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `not valid YAML: ${e.message}`) };
-    return { config: doc.toJS(), problems: [] };
+    const { value, problems } = parseYamlDocument(text);
+    return { config: value, problems };
 }
 
 type Obj = Record<string, unknown>;
@@ -143,8 +145,10 @@ function validateConnection(connection: unknown, path: string): string[] {
 export function validateEgressSelector(config: unknown): string[] {
     if (!isObj(config)) return ["the configuration must be an object"];
     const problems = unknownFields(config, ["apiVersion", "kind", "egressSelections"], "");
-    if (config.apiVersion !== egressSelectorApiVersion) {
-        problems.push(`apiVersion: must be ${egressSelectorApiVersion} (got ${JSON.stringify(config.apiVersion)})`);
+    if (!egressSelectorApiVersions.includes(config.apiVersion as string)) {
+        problems.push(
+            `apiVersion: must be ${egressSelectorApiVersions.join(" or ")} (got ${JSON.stringify(config.apiVersion)})`,
+        );
     }
     if (config.kind !== "EgressSelectorConfiguration") {
         problems.push(

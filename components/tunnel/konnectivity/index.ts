@@ -4,6 +4,7 @@ export * from "./agentWorkload";
 export * from "./agents";
 export * from "./egressSelector";
 export * from "./labels";
+export * from "./leases";
 export * from "./mode";
 export * from "./pki";
 export * from "./server";

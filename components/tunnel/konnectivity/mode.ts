@@ -4,7 +4,7 @@ import { issuedCertificate } from "../../pki";
 import type { Tunnel, UserClusterOptions, UserClusterTunnelArgs } from "../types";
 import { KonnectivityAgents } from "./agents";
 import { konnectivityCertificates, konnectivityPki } from "./pki";
-import { konnectivitySeed } from "./server";
+import { konnectivityIngress, konnectivitySeed } from "./server";
 
 /** The agent port: agents dial it with mTLS, each until it holds a tunnel to every server. */
 function konnectivityListener(settings: Settings): ListenerRequest {
@@ -30,12 +30,14 @@ function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: Use
             // The agents verify the server against the CA that signed its --cluster-cert.
             certificates: { caCertPem: pki.authority.certPem, certPem: agent.certPem, keyPem: agent.keyPem },
             proxyServerHost: args.tunnelAddress,
+            apiHost: args.apiAddress,
             proxyServerPort: settings.tunnel.port,
             image: images(settings.versions)["konnectivity-agent"],
             mode: settings.tunnel.agentMode,
             replicas: settings.tunnel.agentReplicas,
             serverCount: settings.controlPlane.apiserverReplicas,
             keepaliveSeconds: settings.tunnel.keepaliveSeconds,
+            serverCounting: settings.tunnel.serverCounting,
         },
         { parent: opts.parent, dependsOn: opts.dependsOn },
     );
@@ -54,5 +56,6 @@ export const konnectivity: Tunnel = {
     pki: konnectivityPki,
     listener: konnectivityListener,
     seed: ({ layout, settings, pki, phase }) => konnectivitySeed(layout, settings, pki, phase),
+    ingress: konnectivityIngress,
     userCluster: konnectivityAgents,
 };

@@ -1,5 +1,6 @@
 import { AuthoritySpec, caSpec, clientTerms, lifetimes, serverUses } from "../../pki";
 import type { TunnelPkiArgs } from "../types";
+import { konnectivityServerUser, leaseClient } from "./leases";
 
 /** The identity in the agents' client certificate. */
 export const konnectivityAgentIdentity = { commonName: "konnectivity-agent" } as const;
@@ -10,7 +11,9 @@ export const konnectivityCertificates = { server: "server", agent: "agent" } as 
 /**
  * The konnectivity CA (`<cluster>-konnectivity-ca`): the serving certificate of every server's
  * agent port, and the one client certificate all agents share (the servers' --cluster-ca-cert
- * admits exactly what it signed).
+ * admits exactly what it signed). With lease counting also the servers' client certificate for
+ * the user cluster's API (`<cluster>-konnectivity-server-leases`, of the cluster CA), as which
+ * they publish their leases.
  */
 export function konnectivityPki(args: TunnelPkiArgs): AuthoritySpec {
     const c = args.clusterName;
@@ -29,5 +32,16 @@ export function konnectivityPki(args: TunnelPkiArgs): AuthoritySpec {
             },
             [konnectivityCertificates.agent]: clientTerms(`${c}-konnectivity-agent`, konnectivityAgentIdentity, leaf),
         },
+        ...(args.serverCounting === "leases"
+            ? {
+                  clusterClients: {
+                      [leaseClient]: clientTerms(
+                          `${c}-konnectivity-server-leases`,
+                          { commonName: konnectivityServerUser },
+                          leaf,
+                      ),
+                  },
+              }
+            : {}),
     };
 }

@@ -1,4 +1,5 @@
-import { images, konnectivityAdminPort, konnectivityHealthPort } from "../../config";
+import { apiserverPort, images, konnectivityAdminPort, konnectivityHealthPort } from "../../config";
+import { kubeconfigOutput } from "../../shared/kubeconfig";
 import type { Settings } from "../../config";
 import { issuedCertificate, IssuedAuthority } from "../../pki";
 import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../../shared/mounts";
@@ -7,8 +8,9 @@ import { containerSecurityContext } from "../../shared/seedSecurity";
 import { ConfigMapSpec, ControlPlaneLayout, SecretSpec, ServiceArgs } from "../../shared/seedObjects";
 import { gateConfigMap, gateContainer, gateVolume } from "../gate";
 import type { TunnelPhase } from "../transition";
-import type { SeedTunnel } from "../types";
+import type { SeedTunnel, TunnelIngress } from "../types";
 import { egressSelectorDataKey, egressSelectorYaml, konnectivityEgressSelector } from "./egressSelector";
+import { konnectivityServerUser, leaseClient, serverLeases } from "./leases";
 import { konnectivityCertificates } from "./pki";
 import { konnectivityServerFlags, ProxyStrategy } from "./serverFlags";
 
@@ -29,6 +31,11 @@ export const konnectivityMounts = {
         volume: "konnectivity-server-tls",
         source: "konnectivity-server-tls",
         path: "/etc/kubernetes/konnectivity-pki",
+    },
+    leaseKubeconfig: {
+        volume: "konnectivity-server-kubeconfig",
+        source: "konnectivity-server-kubeconfig",
+        path: "/etc/kubernetes/konnectivity-server-kubeconfig",
     },
 } as const satisfies Record<string, Mount>;
 
@@ -54,6 +61,30 @@ export function konnectivitySeed(
     // destHost routes to the agent on the destination node, which only DaemonSet agents are;
     // `default` (any agent) stays as the fallback.
     const proxyStrategies: ProxyStrategy[] = tunnel.agentMode === "daemonset" ? ["destHost", "default"] : ["default"];
+    // With lease counting the server publishes its lease in the user cluster, through kube-apiserver
+    // in its own pod (127.0.0.1 is a SAN of its serving certificate), as its own user.
+    const leaseKubeconfig = konnectivityMounts.leaseKubeconfig;
+    const leaseWriter = tunnel.serverCounting === "leases" ? pki.clusterClients?.[leaseClient] : undefined;
+    if (tunnel.serverCounting === "leases" && leaseWriter === undefined) {
+        throw new Error(`lease counting needs the "${leaseClient}" client certificate of the cluster CA from the PKI`);
+    }
+    const leaseFiles: SecretSpec[] = leaseWriter
+        ? [
+              {
+                  name: leaseKubeconfig.source,
+                  data: {
+                      kubeconfig: kubeconfigOutput({
+                          clusterName: layout.clusterName,
+                          server: `https://127.0.0.1:${apiserverPort}`,
+                          caCertPem: leaseWriter.caCertPem,
+                          user: konnectivityServerUser,
+                          clientCertPem: leaseWriter.certPem,
+                          clientKeyPem: leaseWriter.keyPem,
+                      }),
+                  },
+              },
+          ]
+        : [];
     const args = konnectivityServerFlags(
         {
             udsName: konnectivityUdsName,
@@ -67,6 +98,15 @@ export function konnectivitySeed(
             clusterKeyFile: file(tls, "tls.key"),
             clusterCaCertFile: file(tls, "ca.crt"),
             proxyStrategies,
+            ...(leaseWriter
+                ? {
+                      leases: {
+                          kubeconfigFile: file(leaseKubeconfig, "kubeconfig"),
+                          namespace: serverLeases.namespace,
+                          label: serverLeases.label,
+                      },
+                  }
+                : {}),
         },
         { apiserverReplicas, loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds },
     );
@@ -104,7 +144,11 @@ export function konnectivitySeed(
                     },
                     resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "1", memory: "256Mi" } },
                     securityContext: containerSecurityContext,
-                    volumeMounts: [socketMount, volumeMount(tls)],
+                    volumeMounts: [
+                        socketMount,
+                        volumeMount(tls),
+                        ...(leaseFiles.length > 0 ? [volumeMount(leaseKubeconfig)] : []),
+                    ],
                 },
                 // Ready once this server has an agent (its /readyz), so that a rollout hands over
                 // only to servers the agents reach.
@@ -113,14 +157,21 @@ export function konnectivitySeed(
                     condition: `wget -q -T 2 -O /dev/null http://127.0.0.1:${konnectivityHealthPort}/readyz`,
                 }),
             ],
-            volumes: [{ name: socketDir.volume, emptyDir: {} }, secretVolume(tls), configMapVolume(egress), gateVolume],
+            volumes: [
+                { name: socketDir.volume, emptyDir: {} },
+                secretVolume(tls),
+                configMapVolume(egress),
+                ...(leaseFiles.length > 0 ? [secretVolume(leaseKubeconfig)] : []),
+                gateVolume,
+            ],
             volumeMounts: [socketMount, volumeMount(egress)],
             flags: [`--egress-selector-config-file=${file(egress, egressSelectorDataKey)}`],
             kubeletPreferredAddressTypes: konnectivityAddressTypes,
-            mounted: [serverTls, egressConfig],
+            mounted: [serverTls, egressConfig, ...leaseFiles],
         },
         objects: [
             { kind: "Secret", app: "konnectivity-server", spec: serverTls },
+            ...leaseFiles.map((spec) => ({ kind: "Secret" as const, app: "konnectivity-server" as const, spec })),
             { kind: "ConfigMap", app: "kube-apiserver", spec: egressConfig },
             { kind: "ConfigMap", app: "kube-apiserver", spec: gateConfigMap(phase) },
             {
@@ -129,7 +180,13 @@ export function konnectivitySeed(
                 args: agentService(layout, tunnel.port, settings.seed.nodePorts.tunnel),
             },
         ],
+        ingress: konnectivityIngress(settings),
     };
+}
+
+/** The agents' dials arrive at the sidecar's agent port, in the apiserver pod. */
+export function konnectivityIngress(settings: Settings): TunnelIngress[] {
+    return [{ app: "kube-apiserver", ports: [settings.tunnel.port] }];
 }
 
 /** The NodePort the load balancer's tunnel listener forwards to: every server's agent port. */

@@ -25,6 +25,11 @@ export interface KonnectivityServerOptions {
     readonly clusterKeyFile: string;
     readonly clusterCaCertFile: string;
     readonly proxyStrategies: readonly ProxyStrategy[];
+    /**
+     * Publish a lease in the user cluster (leases.ts): a kubeconfig for its API, and where the
+     * leases live. Absent: static counting only.
+     */
+    readonly leases?: { readonly kubeconfigFile: string; readonly namespace: string; readonly label: string };
 }
 
 /** What the validator checks the flags against: this deployment's facts. */
@@ -71,6 +76,8 @@ export const knownServerFlags: readonly string[] = [
     "server-key",
     "server-port",
     "uds-name",
+    // klog's, registered by cmd/server/main.go (which sets 4 as the default).
+    "v",
     "xfr-channel-size",
 ];
 
@@ -101,6 +108,17 @@ export function konnectivityServerFlags(
         `--keepalive-time=${o.keepaliveSeconds}s`,
         `--frontend-keepalive-time=${o.keepaliveSeconds}s`,
         `--proxy-strategies=${o.proxyStrategies.join(",")}`,
+        // The server's own default is 4 (cmd/server/main.go), which logs every dial and packet
+        // batch; 2 keeps connections, errors and lifecycle, as for the agents.
+        "--v=2",
+        ...(o.leases
+            ? [
+                  "--enable-lease-controller=true",
+                  `--kubeconfig=${o.leases.kubeconfigFile}`,
+                  `--lease-namespace=${o.leases.namespace}`,
+                  `--lease-label=${o.leases.label}`,
+              ]
+            : []),
     ];
     const problems = validateKonnectivityServerFlags(flags, expect);
     if (problems.length > 0) {
@@ -190,6 +208,19 @@ export function validateKonnectivityServerFlags(
         problems.push(
             `--server-count=${v.get("server-count") ?? 1}: must equal the kube-apiserver replicas (${expect.apiserverReplicas}), one server per replica`,
         );
+    }
+    if (v.get("enable-lease-controller") === "true") {
+        // Without --kubeconfig the client falls back to the in-cluster config: the seed's API,
+        // where no agent looks (cmd/server/app/server.go, BuildConfigFromFlags).
+        if (!v.get("kubeconfig")) {
+            problems.push(
+                "--enable-lease-controller: needs --kubeconfig for the user cluster's API; in-cluster it would write the leases into the seed",
+            );
+        }
+        const label = v.get("lease-label") ?? "k8s-app=konnectivity-server";
+        if (!/^[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*)*$/.test(label)) {
+            problems.push(`--lease-label=${label}: must be key=value pairs, comma-separated (util.ParseLabels)`);
+        }
     }
     const serverId = v.get("server-id") ?? "";
     if (!/\$\([A-Z_][A-Z0-9_]*\)/.test(serverId)) {

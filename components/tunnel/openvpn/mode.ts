@@ -5,7 +5,7 @@ import type { Tunnel, UserClusterOptions, UserClusterTunnelArgs } from "../types
 import { openvpnCertificates, openvpnPort } from "./names";
 import { OpenvpnClient } from "./openvpnClient";
 import { openvpnPki } from "./pki";
-import { openvpnSeed, userClusterNetworks } from "./server";
+import { openvpnIngress, openvpnSeed, userClusterNetworks } from "./server";
 
 /** TCP 1194, admitted from the worker router (and tunnelAllowedCidrs) like the agent port. */
 function openvpnListener(settings: Settings): ListenerRequest {
@@ -50,5 +50,6 @@ export const openvpn: Tunnel = {
     pki: openvpnPki,
     listener: openvpnListener,
     seed: ({ layout, settings, pki, phase }) => openvpnSeed(layout, settings, pki, phase),
+    ingress: openvpnIngress,
     userCluster: openvpnUserCluster,
 };

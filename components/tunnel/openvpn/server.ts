@@ -13,7 +13,7 @@ import {
 } from "../../shared/seedObjects";
 import { gateConfigMap, gateContainer, gateVolume } from "../gate";
 import type { TunnelPhase } from "../transition";
-import type { SeedTunnel } from "../types";
+import type { SeedTunnel, TunnelIngress } from "../types";
 import { clientConfig, clientConfigDir, serverConfig } from "./config";
 import { renderDirectives } from "./directives";
 import { openvpnBinary, openvpnImage } from "./image";
@@ -125,6 +125,7 @@ export function openvpnSeed(
 
     return {
         mode: "openvpn",
+        ingress: openvpnIngress(),
         apiserver: {
             containers: [
                 {
@@ -167,10 +168,19 @@ export function openvpnSeed(
             {
                 kind: "Deployment",
                 name: openvpnServerName,
-                args: serverDeployment(layout, mountedChecksum([serverPki, serverConf, ccd])),
+                args: serverDeployment(
+                    layout,
+                    mountedChecksum([serverPki, serverConf, ccd]),
+                    settings.controlPlane.priorityClassName,
+                ),
             },
         ],
     };
+}
+
+/** The load balancer's 1194 listener and the sidecars reach the server; nothing else does. */
+export function openvpnIngress(): TunnelIngress[] {
+    return [{ app: "openvpn-server", ports: [openvpnPort] }];
 }
 
 /** The load balancer's 1194 pool targets its NodePort; the sidecars dial its ClusterIP. */
@@ -187,7 +197,11 @@ function serverService(layout: ControlPlaneLayout, nodePort: number): ServiceArg
     };
 }
 
-function serverDeployment(layout: ControlPlaneLayout, checksum: ReturnType<typeof mountedChecksum>): DeploymentArgs {
+function serverDeployment(
+    layout: ControlPlaneLayout,
+    checksum: ReturnType<typeof mountedChecksum>,
+    priorityClassName: string,
+): DeploymentArgs {
     const m = openvpnMounts;
     return {
         metadata: objectMeta(layout, "openvpn-server", openvpnServerName, "tunnel"),
@@ -204,6 +218,8 @@ function serverDeployment(layout: ControlPlaneLayout, checksum: ReturnType<typeo
                 },
                 spec: {
                     automountServiceAccountToken: false,
+                    // The cluster's only path to its nodes: as critical as the apiserver it serves.
+                    priorityClassName,
                     securityContext: { seccompProfile: { type: "RuntimeDefault" } },
                     containers: [
                         {

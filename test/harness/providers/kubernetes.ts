@@ -8,6 +8,8 @@ const namespaced = [
     "kubernetes:apps/v1:Deployment",
     "kubernetes:apps/v1:StatefulSet",
     "kubernetes:policy/v1:PodDisruptionBudget",
+    "kubernetes:core/v1:ResourceQuota",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     "kubernetes:core/v1:ServiceAccount",
     "kubernetes:apps/v1:DaemonSet",
     "kubernetes:rbac.authorization.k8s.io/v1:Role",
