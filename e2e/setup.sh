@@ -3,9 +3,10 @@
 # amphora driver is HAProxy), iproute2 (network namespaces, veth, bridges, ss), nftables (the
 # LB's floating IP and allowlists, the worker router's SNAT), util-linux (unshare, setpriv: pods
 # get their own UTS namespace and no_new_privs), curl (probes, metrics) and openssl (the
-# certificates the suite issues). Run as root; idempotent.
+# certificates the suite issues), busybox (stands for the busybox image of the tunnel gate,
+# see e2e/lib/images.ts). Run as root; idempotent.
 set -euo pipefail
-packages=(haproxy iproute2 nftables util-linux procps curl openssl)
+packages=(haproxy iproute2 nftables util-linux procps curl openssl busybox)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

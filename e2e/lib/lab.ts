@@ -20,7 +20,17 @@ import { built } from "./images";
 import { issue, KeyPair, kubeconfig } from "./certs";
 import { Haproxy, kubeProxyHaproxyConfig, octaviaHaproxyConfig, octaviaNftables, ServiceRoute } from "./haproxy";
 import { Fabric, httpStatus, inNetns, netnsPrefix } from "./netns";
-import { Pod, PodPlacement, PodSources, PodSpec, PodTemplate, Probe, ServiceAccountFiles, sourcesOf } from "./pods";
+import {
+    Container,
+    Pod,
+    PodPlacement,
+    PodSources,
+    PodSpec,
+    PodTemplate,
+    Probe,
+    ServiceAccountFiles,
+    sourcesOf,
+} from "./pods";
 import { must, Proc, runAsync, RunResult } from "./proc";
 import { K8sObject, output, Rendered } from "./render";
 import { waitFor } from "./wait";
@@ -393,7 +403,7 @@ export class Lab {
     // ---- probes -------------------------------------------------------------------------------
 
     /** Runs a probe the way the kubelet does: from the node, to the pod's address. */
-    async probe(pod: Pod, probe: Probe): Promise<boolean> {
+    async probe(pod: Pod, probe: Probe, container?: Container): Promise<boolean> {
         const worker = this.workers.find((w) => w.name === pod.placement.nodeName);
         const node = worker ? worker.netns : this.ns.nodes;
         if (probe.httpGet) {
@@ -413,17 +423,34 @@ export class Lab {
             );
             return r.code === 0;
         }
+        if (probe.exec && container) {
+            const argv = pod.execArgv(container, probe.exec.command);
+            if (!argv) return false;
+            const r = await runAsync(argv, { timeoutMs: (probe.timeoutSeconds ?? 1) * 1000 + 1000 });
+            return r.code === 0;
+        }
         throw new Error(`pod ${pod.name}: probe kind not supported`);
     }
 
-    /** Ready as the kubelet would say: every container running and its readiness probe passing. */
+    /**
+     * Ready as the kubelet would say: every container running, its startup probe passed once (the
+     * kubelet stops probing it then) and its readiness probe passing.
+     */
     async ready(pod: Pod): Promise<boolean> {
         if (!pod.alive) return false;
         for (const c of pod.spec.containers) {
-            if (c.readinessProbe && !(await this.probe(pod, c.readinessProbe))) return false;
+            const started = this.started.get(pod)?.has(c.name) ?? false;
+            if (c.startupProbe && !started) {
+                if (!(await this.probe(pod, c.startupProbe, c))) return false;
+                this.started.set(pod, (this.started.get(pod) ?? new Set()).add(c.name));
+            }
+            if (c.readinessProbe && !(await this.probe(pod, c.readinessProbe, c))) return false;
         }
         return true;
     }
+
+    /** Containers whose startup probe has passed, per pod (forgotten when the pod restarts). */
+    private readonly started = new Map<Pod, Set<string>>();
 
     async waitReady(pods: readonly Pod[], timeoutMs = 120_000): Promise<void> {
         await Promise.all(
@@ -927,6 +954,7 @@ export class Lab {
 
     /** Starts a pod (again) and puts it back into its Services once it is ready. */
     async startPod(pod: Pod, timeoutMs = 120_000): Promise<void> {
+        this.started.delete(pod);
         pod.start();
         await this.waitReady([pod], timeoutMs);
         await this.setEndpoints(pod, true);

@@ -38,10 +38,12 @@ export interface Container {
     volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
     ports?: { name?: string; containerPort: number; protocol?: string }[];
     readinessProbe?: Probe;
+    startupProbe?: Probe;
     securityContext?: SecurityContext;
 }
 
 export interface Probe {
+    exec?: { command: string[] };
     httpGet?: { path?: string; port: number | string; scheme?: string };
     tcpSocket?: { port: number | string };
     periodSeconds?: number;
@@ -346,6 +348,19 @@ export class Pod {
         this.prepareClaimDir(this.volumeDir(name), this.spec.securityContext?.fsGroup);
     }
 
+    /**
+     * An exec probe's command line: the command in the running container's mount namespace and
+     * root, as its user (its mounts exist only there: `ip netns exec` gave it a namespace of its own).
+     */
+    execArgv(c: Container, command: readonly string[]): string[] | undefined {
+        const pid = this.state(c.name).proc?.pid;
+        if (pid === undefined) return undefined;
+        const sc = { ...this.spec.securityContext, ...c.securityContext };
+        const user = sc.runAsUser ?? 0;
+        const ids = ["-S", String(user), "-G", String(sc.runAsGroup ?? user)];
+        return ["/usr/bin/nsenter", "-t", String(pid), "-m", "-n", "-r", "-w", ...ids, "--", ...command];
+    }
+
     private rootOf(c: Container): string {
         return path.join(this.dir, "containers", c.name, "root");
     }
@@ -376,6 +391,20 @@ export class Pod {
         const binary = path.join(root, image.pathInImage);
         fs.mkdirSync(path.dirname(binary), { recursive: true });
         fs.writeFileSync(binary, "");
+        for (const link of image.links ?? []) {
+            const at = path.join(root, link);
+            if (at === binary || fs.existsSync(at)) continue;
+            fs.mkdirSync(path.dirname(at), { recursive: true });
+            fs.symlinkSync(image.pathInImage, at);
+        }
+        for (const lib of image.libraries ?? []) {
+            fs.mkdirSync(path.dirname(path.join(root, lib)), { recursive: true });
+            fs.copyFileSync(lib, path.join(root, lib));
+        }
+        for (const [file, content] of Object.entries(image.scripts ?? {})) {
+            fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+            fs.writeFileSync(path.join(root, file), content, { mode: 0o755 });
+        }
         for (const m of c.volumeMounts ?? []) {
             if (m.subPath) throw new Error(`pod ${this.name}: subPath mounts are not supported yet`);
             fs.mkdirSync(path.join(root, m.mountPath), { recursive: true });

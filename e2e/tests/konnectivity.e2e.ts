@@ -434,12 +434,22 @@ describe("4. faults: requests pass through the survivors, and the mesh comes bac
         await l.killPod(victim);
         const r = await keepsAnswering(l, 20_000);
         assert.deepEqual(r.failed, [], `${r.failed.length} of ${r.total} requests failed`);
+        const gate = victim.spec.containers.find((c) => c.name === "tunnel-gate");
+        const gateLog = () => (gate ? fs.readFileSync(victim.logFile(gate.name), "utf8") : "");
+        const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
+        const before = gateLog();
         const t0 = Date.now();
         await l.startPod(victim);
         const ready = Date.now() - t0;
         const meshMs = await waitMesh(l, meshBoundMs);
+        if (gate) {
+            // The gate held the new pod back until its server had an agent, not until the deadline.
+            const after = gateLog();
+            assert.equal(count(after, /tunnel-gate: open after/g), count(before, /tunnel-gate: open after/g) + 1);
+            assert.equal(count(after, /not up after/g), count(before, /not up after/g), after.slice(before.length));
+        }
         figure(
-            `server restart: pod ready after ${(ready / 1000).toFixed(1)} s, full mesh ${(meshMs / 1000).toFixed(1)} s later`,
+            `server restart: pod ready (its tunnel gate open on an agent) after ${(ready / 1000).toFixed(1)} s, full mesh ${(meshMs / 1000).toFixed(1)} s later`,
         );
     });
 
