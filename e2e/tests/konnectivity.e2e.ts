@@ -61,6 +61,46 @@ describe("1. every component runs what the render says", function () {
         }
     });
 
+    it("has every konnectivity-server publish its lease in the user cluster, which the agents may read", async () => {
+        const l = lab();
+        const agent = l.agents()[0].container(agentContainer).args ?? [];
+        const label = agent
+            .find((a) => a.startsWith("--lease-label="))
+            ?.split("=")
+            .slice(1)
+            .join("=");
+        const namespace = agent.find((a) => a.startsWith("--lease-namespace="))?.split("=")[1];
+        assert.ok(label && namespace, `the agents count no leases: ${agent.join(" ")}`);
+        const holders = await waitFor(
+            "a lease per konnectivity-server",
+            async () => {
+                const out = await l.kubectlOk([
+                    "-n",
+                    namespace,
+                    "get",
+                    "leases",
+                    "-l",
+                    label,
+                    "-o",
+                    "jsonpath={.items[*].spec.holderIdentity}",
+                ]);
+                const names = out.split(" ").filter(Boolean);
+                return names.length === l.apiservers().length ? names : false;
+            },
+            { timeoutMs: 60_000, intervalMs: 1000 },
+        );
+        assert.deepEqual(
+            holders.sort(),
+            l
+                .apiservers()
+                .map((p) => p.name)
+                .sort(),
+        );
+        for (const a of l.agents()) {
+            assert.doesNotMatch(fs.readFileSync(a.logFile(agentContainer), "utf8"), /forbidden/i, a.name);
+        }
+    });
+
     it("sends `cluster` egress over gRPC on the unix socket of every replica's konnectivity-server", () =>
         checkEgress(lab(), target.node));
 });
