@@ -84,7 +84,10 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
                 run.error.message,
                 /gks-cluster:tunnelMode = "openvpn": the cluster runs konnectivity on 1\.36 .*keep tunnelMode konnectivity for the upgrade, or kubernetesVersion 1\.36 for the switch/,
             );
-            assert.deepStrictEqual(run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"), []);
+            assert.deepStrictEqual(
+                run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"),
+                [],
+            );
         });
 
         it("upgrades one step (1.36 -> 1.37): every image moves, and the record moves to 1.37", async () => {

@@ -1,5 +1,6 @@
 import { images, Settings } from "../../config";
-import { ListenerRequest, tcpMonitor } from "../../endpoint/endpointPlan";
+import type { ListenerRequest } from "../../endpoint/endpointPlan";
+import { tunnelListener } from "../listener";
 import { issuedCertificate } from "../../pki";
 import type { Tunnel, UserClusterOptions, UserClusterTunnelArgs } from "../types";
 import { KonnectivityAgents } from "./agents";
@@ -8,16 +9,8 @@ import { konnectivityIngress, konnectivitySeed } from "./server";
 
 /** The agent port: agents dial it with mTLS, each until it holds a tunnel to every server. */
 function konnectivityListener(settings: Settings): ListenerRequest {
-    return {
-        key: "konnectivity",
-        port: settings.tunnel.port,
-        nodePort: settings.seed.nodePorts.tunnel,
-        allowedCidrs: settings.tunnel.extraAllowedCidrs,
-        workerRouter: true,
-        // TCP on the agent port: the server's /readyz fails until an agent connects through this pool.
-        monitor: tcpMonitor,
-        keepaliveSeconds: settings.tunnel.keepaliveSeconds,
-    };
+    // A TCP monitor on the agent port: the server's /readyz fails until an agent connects through this pool.
+    return tunnelListener("konnectivity", settings.tunnel.port, settings.seed.nodePorts.tunnel, settings);
 }
 
 function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: UserClusterOptions): KonnectivityAgents {

@@ -1,5 +1,6 @@
 import type { Settings } from "../../config";
-import { ListenerRequest, tcpMonitor } from "../../endpoint/endpointPlan";
+import type { ListenerRequest } from "../../endpoint/endpointPlan";
+import { tunnelListener } from "../listener";
 import { issuedCertificate } from "../../pki";
 import type { Tunnel, UserClusterOptions, UserClusterTunnelArgs } from "../types";
 import { openvpnCertificates, openvpnPort } from "./names";
@@ -9,15 +10,7 @@ import { openvpnIngress, openvpnSeed, userClusterNetworks } from "./server";
 
 /** TCP 1194, admitted from the worker router (and tunnelAllowedCidrs) like the agent port. */
 function openvpnListener(settings: Settings): ListenerRequest {
-    return {
-        key: "openvpn",
-        port: openvpnPort,
-        nodePort: settings.seed.nodePorts.openvpn,
-        allowedCidrs: settings.tunnel.extraAllowedCidrs,
-        workerRouter: true,
-        monitor: tcpMonitor,
-        keepaliveSeconds: settings.tunnel.keepaliveSeconds,
-    };
+    return tunnelListener("openvpn", openvpnPort, settings.seed.nodePorts.openvpn, settings);
 }
 
 function openvpnUserCluster(name: string, args: UserClusterTunnelArgs, opts: UserClusterOptions): OpenvpnClient {
