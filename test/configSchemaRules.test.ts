@@ -490,6 +490,25 @@ describe("config schema, rule by rule", () => {
         });
     }
 
+    it("names what a non-object must be, and the nearest key of a misspelt one, inside lists too", () => {
+        assertOnly(
+            { seed: "10.0.0.11" },
+            "seed",
+            /^must be an object \(keys: nodeAddresses, securityGroupId, securityGroupProjectId\)$/,
+        );
+        assertOnly(
+            { workerPools: ["small"] },
+            "workerPools[0]",
+            /^must be an object with name, size, flavor and image$/,
+        );
+        assertOnly(
+            { workerPools: [{ ...pool, flavour: "m1.small" }] },
+            "workerPools[0].flavour",
+            /did you mean flavor\?$/,
+        );
+        assertOnly({ serviceCidr: "10.96.0.0/33" }, "serviceCidr", /^must be a CIDR such as 10.0.0.0\/24$/);
+    });
+
     it("accepts the dev config and reports a bad nested value at its own path", () => {
         assert.deepStrictEqual(problems({}), []);
         assertOnly(
