@@ -37,10 +37,11 @@ export = async () => {
         tunnelAddress: cluster.apiEndpoint.tunnelAddress,
         seedNamespace: cluster.controlPlane.namespace,
         clusterCaCertificate: cluster.pki.authorities.cluster.certPem,
-        konnectivityCaCertificate: cluster.pki.tunnel.authority.certPem,
+        /** The tunnel's CA: konnectivityCaCertificate or openvpnCaCertificate. */
+        [`${settings.tunnel.mode}CaCertificate`]: cluster.pki.tunnel.authority.certPem,
         /** Admin kubeconfig of the user cluster (secret): `pulumi stack output kubeconfig --show-secrets`. */
         kubeconfig: cluster.kubeconfig,
-        /** Tunnels the configuration yields: agents x konnectivity-servers. */
+        /** Tunnels the configuration yields: agents x konnectivity-servers, or the one OpenVPN tunnel. */
         tunnels: cluster.tunnel.tunnels,
         /** `kubeadm join ...` for a VM the customer brings (secret); a new one after the token expires. */
         joinCommand: cluster.nodeJoin.joinCommand,

@@ -11,8 +11,10 @@ import { konnectivityServerCount } from "./rules/konnectivityServerCount";
 import { kubeletNotPublic } from "./rules/kubeletNotPublic";
 import { listenerTimeouts } from "./rules/listenerTimeouts";
 import { oneTunnelPerCluster } from "./rules/oneTunnelPerCluster";
+import { tunnelListenerNotPublic } from "./rules/tunnelListenerNotPublic";
 import { tunnelMonitorNotReadyz } from "./rules/tunnelMonitorNotReadyz";
 import { tunnelPoolNoStickiness } from "./rules/tunnelPoolNoStickiness";
+import { tunnelPrivilegesContained } from "./rules/tunnelPrivilegesContained";
 import { workersNoInternetIngress } from "./rules/workersNoInternetIngress";
 
 /** The pack's name, as `pulumi preview --policy-pack policies` reports it. */
@@ -30,6 +32,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     konnectivityKeepalive,
     egressSelectorValid,
     oneTunnelPerCluster,
+    tunnelPrivilegesContained,
+    tunnelListenerNotPublic,
     imagesPinned,
     apiserverEncryptionAtRest,
     apiserverAuditLog,

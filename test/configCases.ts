@@ -11,7 +11,27 @@ export const invalid: [string, Record<string, unknown>, string][] = [
     ["no cluster name", { clusterName: undefined }, "gks-cluster:clusterName"],
     ["an unsupported Kubernetes version", { kubernetesVersion: "1.20" }, "gks-cluster:kubernetesVersion"],
     ["an unknown tunnel mode", { tunnelMode: "wireguard" }, "gks-cluster:tunnelMode"],
-    ["the OpenVPN mode before it exists", { tunnelMode: "openvpn" }, "gks-cluster:tunnelMode"],
+    [
+        "an OpenVPN network inside the worker subnet",
+        { tunnelMode: "openvpn", openvpnCidr: "192.168.1.0/28" },
+        "gks-cluster:openvpnCidr",
+    ],
+    [
+        "an OpenVPN network overlapping the pod network",
+        { tunnelMode: "openvpn", openvpnCidr: "172.25.0.0/24" },
+        "gks-cluster:openvpnCidr",
+    ],
+    [
+        "an OpenVPN network overlapping the seed's nodes",
+        { tunnelMode: "openvpn", openvpnCidr: "10.0.0.0/16" },
+        "gks-cluster:openvpnCidr",
+    ],
+    ["an OpenVPN network too small for its clients", { openvpnCidr: "10.20.0.0/29" }, "gks-cluster:openvpnCidr"],
+    [
+        "in OpenVPN mode, a service network holding the seed's nodes",
+        { tunnelMode: "openvpn", serviceCidr: "10.0.0.0/20" },
+        "gks-cluster:serviceCidr",
+    ],
     ["zero apiserver replicas", { apiserverReplicas: 0 }, "gks-cluster:apiserverReplicas"],
     ["a fractional replica count", { apiserverReplicas: "2.5" }, "gks-cluster:apiserverReplicas"],
     ["an even etcd quorum", { etcdReplicas: 2 }, "gks-cluster:etcdReplicas"],

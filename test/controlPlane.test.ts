@@ -170,7 +170,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
         assert.strictEqual(at(api.inputs, "spec.strategy.rollingUpdate.maxUnavailable"), 0);
         assert.deepStrictEqual(
             containers(api).map((c) => c.name),
-            ["kube-apiserver", "konnectivity-server"],
+            ["kube-apiserver", "konnectivity-server", "tunnel-gate"],
         );
         const apiserver = container(api, "kube-apiserver");
         const server = container(api, "konnectivity-server");
@@ -343,7 +343,7 @@ describe("the control plane in the seed (dev stack under mocks)", () => {
                 assert.strictEqual(sc.runAsNonRoot, true, c.name);
                 assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, c.name);
                 assert.ok(c.resources?.limits?.cpu && c.resources.limits.memory, c.name);
-                assert.match(c.image, /^registry\.k8s\.io\/[a-z/-]+:v?\d+\.\d+\.\d+(-\d+)?$/, c.image);
+                assert.match(c.image, /^registry\.k8s\.io\/[a-z0-9/-]+:v?\d+\.\d+\.\d+(-\d+)?$/, c.image);
             }
             for (const v of volumes(w)) {
                 assert.ok(v.secret || v.configMap || v.emptyDir, `${w.name}: ${v.name} is an allowed volume type`);

@@ -18,14 +18,14 @@ const layout: ControlPlaneLayout = { clusterName: "dev", namespace: "cluster-dev
 const pki = labelledAuthority(["server", "agent"], ["leaseWriter"]);
 
 describe("the konnectivity tunnel's seed half (pure)", () => {
-    const part = konnectivitySeed(layout, devSettings(), pki);
+    const part = konnectivitySeed(layout, devSettings(), pki, "steady");
     const objects = (kind: string) => part.objects.filter((o) => o.kind === kind);
 
     it("adds the konnectivity-server sidecar, its socket, its certificates and the egress selector", () => {
         assert.strictEqual(part.mode, "konnectivity");
         assert.deepStrictEqual(
             part.apiserver.containers.map((c) => c.name),
-            ["konnectivity-server"],
+            ["konnectivity-server", "tunnel-gate"],
         );
         assert.deepStrictEqual(part.apiserver.flags, [
             `--egress-selector-config-file=/etc/kubernetes/egress-selector/${egressSelectorDataKey}`,
@@ -33,8 +33,11 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
         assert.deepStrictEqual(part.apiserver.kubeletPreferredAddressTypes, ["InternalIP", "ExternalIP"]);
         const configMaps = objects("ConfigMap").map((o) => (o.kind === "ConfigMap" ? o.spec : undefined)!);
         assert.deepStrictEqual(
-            configMaps.map((c) => Object.keys(c.data)),
-            [[egressSelectorDataKey]],
+            configMaps.map((c) => [c.name, Object.keys(c.data)]),
+            [
+                ["egress-selector-configuration", [egressSelectorDataKey]],
+                ["tunnel-gate", ["deadline-seconds"]],
+            ],
         );
         const doc = parseEgressSelector(configMaps[0].data[egressSelectorDataKey]).config;
         assert.strictEqual(at(doc, "egressSelections[0].connection.transport.uds.udsName"), konnectivityUdsName);
@@ -78,7 +81,7 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
         };
         assert.deepStrictEqual(
             spec.containers.map((c) => c.name),
-            ["kube-apiserver", "konnectivity-server"],
+            ["kube-apiserver", "konnectivity-server", "tunnel-gate"],
         );
         assert.strictEqual(spec.containers[0].args.at(-1), part.apiserver.flags[0]);
         assert.ok(spec.containers[0].args.includes("--kubelet-preferred-address-types=InternalIP,ExternalIP"));
@@ -93,7 +96,7 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
     });
 
     it("routes to the agent on the destination node when agents run per node", () => {
-        const perNode = konnectivitySeed(layout, devSettings({ agentMode: "daemonset" }), pki);
+        const perNode = konnectivitySeed(layout, devSettings({ agentMode: "daemonset" }), pki, "steady");
         const args = perNode.apiserver.containers[0].args as string[];
         assert.ok(args.includes("--proxy-strategies=destHost,default"));
     });
@@ -101,12 +104,12 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
     it("refuses settings the server would not run with", () => {
         const settings = devSettings();
         const short = { ...settings, loadBalancer: { ...settings.loadBalancer, idleTimeoutSeconds: 30 } };
-        assert.throws(() => konnectivitySeed(layout, short, pki), /keepalive-time=30s/);
+        assert.throws(() => konnectivitySeed(layout, short, pki, "steady"), /keepalive-time=30s/);
     });
 
     it("asks the PKI for exactly the certificates it mounts, and names a missing one", () => {
         assert.throws(
-            () => konnectivitySeed(layout, devSettings(), labelledAuthority(["agent"])),
+            () => konnectivitySeed(layout, devSettings(), labelledAuthority(["agent"]), "steady"),
             /no certificate "server"/,
         );
         assert.deepStrictEqual(
@@ -180,6 +183,7 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
                 layout,
                 devSettings({ tunnelServerCounting: "static" }),
                 labelledAuthority(["server", "agent"]),
+                "steady",
             );
             assert.ok(!(sidecar(fixed).args as string[]).some((a) => /lease|kubeconfig/.test(a)));
             assert.deepStrictEqual(
@@ -190,7 +194,7 @@ describe("the konnectivity tunnel's seed half (pure)", () => {
 
         it("refuses leases without the certificate to publish them", () => {
             assert.throws(
-                () => konnectivitySeed(layout, devSettings(), labelledAuthority(["server", "agent"])),
+                () => konnectivitySeed(layout, devSettings(), labelledAuthority(["server", "agent"]), "steady"),
                 /lease counting needs the "leaseWriter" client certificate/,
             );
         });

@@ -64,3 +64,20 @@ export function devRun(): Promise<ProgramRun> {
     });
     return devStackRun;
 }
+
+/** Exactly the config of Pulumi.openvpn.yaml (a cluster on the legacy OpenVPN tunnel), plus its secrets. */
+export function openvpnConfig(changes: Record<string, unknown> = {}): StackConfig {
+    const base = withConfig(readStackConfig("openvpn"), { ...standInSecrets, ...changes });
+    return { ...base, secretKeys: Object.keys(standInSecrets).map((k) => `gks-cluster:${k}`) };
+}
+
+let openvpnStackRun: Promise<ProgramRun> | undefined;
+
+/** One run of the openvpn stack, shared by the tests that only read it (like devRun). */
+export function openvpnRun(): Promise<ProgramRun> {
+    openvpnStackRun ??= runProgram(openvpnConfig(), { stack: "openvpn" }).then((run) => {
+        if (run.error) throw run.error;
+        return run;
+    });
+    return openvpnStackRun;
+}

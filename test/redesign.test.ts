@@ -66,7 +66,8 @@ describe("the tunnel redesign on an existing cluster (the dev stack before and a
             ),
         );
         const byNodes = (c: ComparedResource) =>
-            nodesPart.has(c.urn) || nodesChanges.some(([change, name]) => name === c.name && change === c.change);
+            nodesPart.has(c.urn) ||
+            [...nodesChanges, ...tunnelChanges].some(([change, name]) => name === c.name && change === c.change);
         const byHardening = (c: ComparedResource) =>
             (c.change === "created" && hardeningAdds.includes(`${c.type} ${c.name}`)) ||
             (c.change === "updated" && hardenedWorkloads.includes(`${c.type} ${c.name}`));
@@ -116,7 +117,17 @@ describe("the tunnel redesign on an existing cluster (the dev stack before and a
         ["updated", "dev-apiserver", "--kubelet-certificate-authority"],
         ["updated", "dev-user-cluster", "agents on the host network, tolerating not-ready nodes"],
     ];
-    for (const [change, name, why] of nodesChanges) {
+    // The migration work of the tunnel part (issue #13) on an existing konnectivity cluster: one
+    // rolling update of kube-apiserver for the tunnel gate, in place for the rest.
+    const tunnelChanges: [Change, string, string][] = [
+        ["created", "dev-tunnel-gate", "the gate's deadline (30 s; none while migrating)"],
+        [
+            "updated",
+            "dev-konnectivity-server",
+            "publishNotReadyAddresses, so agents reach a new server before it is Ready",
+        ],
+    ];
+    for (const [change, name, why] of [...nodesChanges, ...tunnelChanges]) {
         it(`${change === "deleted" ? "deletes" : change === "created" ? "creates" : "updates"} ${name}: ${why}`, () => {
             const found = compared.filter((c) => c.name === name && c.change === change && c.custom);
             assert.strictEqual(found.length, 1, JSON.stringify(compared.filter((c) => c.name === name)));
@@ -163,6 +174,32 @@ describe("the tunnel redesign on an existing cluster (the dev stack before and a
                 "spec.template.spec.automountServiceAccountToken",
                 ...agentChanges.filter((p) => /^spec\.template\.spec\.containers\[0\]\.(args|env)\[\d+\]/.test(p)),
             ],
+        );
+    });
+
+    it("adds the tunnel gate to the apiserver pod (a container and its volume), and publishes not-ready agent endpoints", async () => {
+        const run = await devRun();
+        const pod = (resources: readonly { name: string; type: string; inputs: Record<string, unknown> }[]) =>
+            at(
+                resources.find((r) => r.name === "dev-apiserver" && r.type.endsWith(":Deployment"))!.inputs,
+                "spec.template.spec",
+            ) as {
+                containers: { name: string }[];
+                volumes: { name: string }[];
+            };
+        const [before, now] = [pod(snapshot.resources), pod(run.resources)];
+        assert.deepStrictEqual(
+            now.containers.map((c) => c.name).filter((n) => !before.containers.some((c) => c.name === n)),
+            ["tunnel-gate"],
+        );
+        assert.deepStrictEqual(
+            now.volumes.map((v) => v.name).filter((n) => !before.volumes.some((v) => v.name === n)),
+            // the hardening's (encryption at rest, audit, lease counting), then the gate's
+            ["encryption", "audit-policy", "konnectivity-server-kubeconfig", "tunnel-gate"],
+        );
+        assert.deepStrictEqual(
+            compared.find((c) => c.name === "dev-konnectivity-server" && c.type.endsWith(":Service"))!.changedInputs,
+            ["spec.publishNotReadyAddresses"],
         );
     });
 

@@ -75,6 +75,21 @@ describe("upgrades: the Kubernetes minor moves one step at a time and never down
             });
         }
 
+        it("refuses an upgrade and a tunnel switch in one update, naming both and how to split them", async () => {
+            const run = await runProgram(devConfig({ kubernetesVersion: "1.37", tunnelMode: "openvpn" }), {
+                lastOutputs: running("1.36"),
+            });
+            assert.strictEqual(run.error?.name, "ConfigError");
+            assert.match(
+                run.error.message,
+                /gks-cluster:tunnelMode = "openvpn": the cluster runs konnectivity on 1\.36 .*keep tunnelMode konnectivity for the upgrade, or kubernetesVersion 1\.36 for the switch/,
+            );
+            assert.deepStrictEqual(
+                run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"),
+                [],
+            );
+        });
+
         it("upgrades one step (1.36 -> 1.37): every image moves, and the record moves to 1.37", async () => {
             const run = await runProgram(devConfig({ kubernetesVersion: "1.37" }), { lastOutputs: running("1.36") });
             if (run.error) throw run.error;

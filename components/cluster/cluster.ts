@@ -11,7 +11,13 @@ import { Pki } from "../pki";
 import { identities } from "../shared/identities";
 import { kubeconfigOutput } from "../shared/kubeconfig";
 import { providerArgs, Tenant, WorkerSecurityGroup } from "../tenant";
-import { kubeletApiClusterRoleBinding, tunnelFor, UserClusterTunnel } from "../tunnel";
+import {
+    kubeletApiClusterRoleBinding,
+    leastAdmitting,
+    tunnelFor,
+    tunnelTransition,
+    UserClusterTunnel,
+} from "../tunnel";
 import { ciliumNodeTraffic, ClusterAddons, NodeJoin, WorkerPool } from "../nodes";
 
 export interface ClusterArgs {
@@ -36,7 +42,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     /** The user cluster, through its public endpoint; created after the control plane. */
     public readonly userClusterProvider: k8s.Provider;
-    /** The tunnel mode's user-cluster half (konnectivity agents). */
+    /** The tunnel mode's user-cluster half (KonnectivityAgents or OpenvpnClient). */
     public readonly tunnel: UserClusterTunnel;
     /** The join path for any node: token, cluster-info, join RBAC, serving-certificate approval. */
     public readonly nodeJoin: NodeJoin;
@@ -50,8 +56,11 @@ export class Cluster extends pulumi.ComponentResource {
         const settings = secretSettings(args.settings);
         super("gks:index:Cluster", name, { settings }, opts);
         const { tenants, externalNetwork, networking, controlPlane, seed } = settings;
-        // The selected tunnel mode supplies the tunnel's pieces to every part below.
+        // The selected tunnel mode supplies the tunnel's pieces to every part below. What the
+        // cluster runs now (state) says whether this update switches it from another mode.
         const tunnel = tunnelFor(settings.tunnel.mode);
+        const transition = tunnelTransition(settings.tunnel.mode, settings.running);
+        const { phase } = transition;
 
         this.controlPlaneTenant = new Tenant(
             `${name}-control-plane`,
@@ -131,23 +140,6 @@ export class Cluster extends pulumi.ComponentResource {
         );
         // Random values live in state only: the control plane's encryption keys, the join tokens.
         const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
-        const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
-        this.controlPlane = new ControlPlane(
-            name,
-            {
-                ...layout,
-                publicAddress,
-                serviceCidr: networking.serviceCidr,
-                podCidr: networking.podCidr,
-                ...controlPlane,
-                apiserverNodePort: seed.nodePorts.apiserver,
-                tunnel: tunnel.seed({ layout, settings, pki: this.pki.tunnel }),
-                podSecurity: tunnel.podSecurity,
-                pki: controlPlanePki(this.pki),
-            },
-            { parent: this, providers: [this.seedProvider, randomProvider] },
-        );
-
         const admin = this.pki.certificates.admin;
         this.kubeconfig = kubeconfigOutput({
             clusterName: name,
@@ -162,20 +154,73 @@ export class Cluster extends pulumi.ComponentResource {
         // provider and the kubelet-API binding serve every tunnel mode, so they belong to the
         // cluster (they were the konnectivity agents' children once: aliases keep them).
         const formerParent = { parent: pulumi.createUrn(`${name}-user-cluster`, "gks:index:KonnectivityAgents", this) };
-        this.userClusterProvider = new k8s.Provider(
-            `${name}-user-cluster`,
-            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.controlPlane, this.apiEndpoint], aliases: [formerParent] },
-        );
+        const userClusterProvider = (dependsOn: pulumi.Resource[]) =>
+            new k8s.Provider(
+                `${name}-user-cluster`,
+                { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+                { parent: this, dependsOn, aliases: [formerParent] },
+            );
+        const userTunnel = (provider: k8s.Provider) =>
+            tunnel.userCluster(
+                `${name}-user-cluster`,
+                { settings, pki: this.pki.tunnel, tunnelAddress, apiAddress: publicAddress, phase },
+                { parent: this, provider },
+            );
+        const layout = { clusterName: settings.clusterName, namespace: seed.namespace, versions: settings.versions };
+        // While migrating, a NetworkPolicy both modes have (kube-apiserver's) keeps admitting the
+        // old path's ports: the old pods carry the tunnel until the update deletes them. An old
+        // mode's policy of its own is not in the program and goes with its pods, at the end.
+        const ownSeedTunnel = tunnel.seed({ layout, settings, pki: this.pki.tunnel, phase });
+        const seedTunnel = transition.from
+            ? {
+                  ...ownSeedTunnel,
+                  ingress: [
+                      ...ownSeedTunnel.ingress,
+                      ...tunnelFor(transition.from)
+                          .ingress(settings)
+                          .filter((i) => i.app === "kube-apiserver"),
+                  ],
+              }
+            : ownSeedTunnel;
+        const controlPlaneOf = (apiserverDependsOn: pulumi.Resource[]) =>
+            new ControlPlane(
+                name,
+                {
+                    ...layout,
+                    publicAddress,
+                    serviceCidr: networking.serviceCidr,
+                    podCidr: networking.podCidr,
+                    ...controlPlane,
+                    apiserverNodePort: seed.nodePorts.apiserver,
+                    tunnel: seedTunnel,
+                    // While migrating the namespace admits both modes' pods: the old path's pods
+                    // keep running (and may be rescheduled) until the update deletes them.
+                    podSecurity: leastAdmitting([
+                        tunnel.podSecurity,
+                        ...(transition.from ? [tunnelFor(transition.from).podSecurity] : []),
+                    ]),
+                    pki: controlPlanePki(this.pki),
+                    apiserverDependsOn,
+                },
+                { parent: this, providers: [this.seedProvider, randomProvider] },
+            );
+        if (phase === "migrating") {
+            // Make before break: the new mode's user-cluster end first (the cluster's API is up,
+            // served by the old pods), then the apiserver pods move over one by one. The engine
+            // deletes the old mode's objects only after every step succeeded.
+            this.userClusterProvider = userClusterProvider([this.apiEndpoint]);
+            this.tunnel = userTunnel(this.userClusterProvider);
+            this.controlPlane = controlPlaneOf([this.tunnel]);
+        } else {
+            // A new cluster: the user cluster's API exists once the control plane does.
+            this.controlPlane = controlPlaneOf([]);
+            this.userClusterProvider = userClusterProvider([this.controlPlane, this.apiEndpoint]);
+            this.tunnel = userTunnel(this.userClusterProvider);
+        }
         new k8s.rbac.v1.ClusterRoleBinding(
             `${name}-user-cluster-kubelet-api`,
             kubeletApiClusterRoleBinding(identities.kubeletClient.commonName),
             { parent: this, provider: this.userClusterProvider, aliases: [formerParent] },
-        );
-        this.tunnel = tunnel.userCluster(
-            `${name}-user-cluster`,
-            { settings, pki: this.pki.tunnel, tunnelAddress, apiAddress: publicAddress },
-            { parent: this, provider: this.userClusterProvider },
         );
 
         // Nodes: through the user-cluster provider, which exists only after the control plane.

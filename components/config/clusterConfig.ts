@@ -38,6 +38,7 @@ export interface ClusterConfig {
     readonly apiAllowedCidrs?: readonly string[];
     readonly sshAllowedCidrs?: readonly string[];
     readonly tunnelAllowedCidrs?: readonly string[];
+    readonly openvpnCidr?: string;
     readonly caValidityHours?: number;
     readonly certValidityHours?: number;
     readonly certEarlyRenewalHours?: number;

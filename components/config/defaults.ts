@@ -33,6 +33,7 @@ export const defaults = {
     apiAllowedCidrs: ["0.0.0.0/0"],
     sshAllowedCidrs: [] as string[],
     tunnelAllowedCidrs: [] as string[],
+    openvpnCidr: "10.20.0.0/24",
     caValidityHours: 87600,
     certValidityHours: 8760,
     certEarlyRenewalHours: 720,

@@ -1,4 +1,4 @@
-import { ConfigError } from "./problems";
+import { ConfigError, ConfigProblem, keyOf } from "./problems";
 import { Settings, TunnelMode } from "./settings";
 import { configNamespace } from "./defaults";
 import { encryptionKeyProblems } from "./encryptionRotation";
@@ -83,6 +83,22 @@ export function parseRunningState(recorded: unknown): RunningState | undefined {
  * asks for a transition the running cluster cannot make (upgrade.ts, encryptionRotation.ts);
  * problems are named in `namespace`, the config namespace the settings were read from.
  */
+/**
+ * An upgrade orders the user cluster's pieces after the control plane; a tunnel switch creates
+ * the new mode's user-cluster end before it. One update does one of them, so that each keeps its
+ * order and a failure has one cause.
+ */
+function oneChangeAtATime(settings: Settings, running: RunningState, namespace: string): ConfigProblem[] {
+    if (settings.versions.minor === running.kubernetesVersion || settings.tunnel.mode === running.tunnelMode) return [];
+    return [
+        {
+            key: keyOf(namespace, ["tunnelMode"]),
+            value: settings.tunnel.mode,
+            message: `the cluster runs ${running.tunnelMode} on ${running.kubernetesVersion} (stack output clusterState), and this update would both switch the tunnel and upgrade Kubernetes to ${settings.versions.minor}; do one per pulumi up: keep tunnelMode ${running.tunnelMode} for the upgrade, or kubernetesVersion ${running.kubernetesVersion} for the switch`,
+        },
+    ];
+}
+
 export function withRunningState(
     settings: Settings,
     running: RunningState | undefined,
@@ -93,6 +109,7 @@ export function withRunningState(
         const problems = [
             ...kubernetesUpgradeProblems(settings.versions.minor, running.kubernetesVersion, namespace),
             ...encryptionKeyProblems(settings.controlPlane.encryptionKeys, running.encryptionKeys, namespace),
+            ...oneChangeAtATime(settings, running, namespace),
         ];
         if (problems.length > 0) throw new ConfigError(problems);
     }

@@ -347,6 +347,12 @@ export const clusterConfigShape = {
             "must not admit the whole internet: the tunnel port takes only the worker router's address and the CIDRs named here",
         )
         .default([...defaults.tunnelAllowedCidrs]),
+    openvpnCidr: ipv4Cidr
+        .refine(
+            (v) => (parseCidr(v)?.bits ?? 32) <= 28,
+            "must be /28 or larger: the server, every apiserver replica's client (and one more during a rollout) and the user cluster's client each take an address",
+        )
+        .default(defaults.openvpnCidr),
     caValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.caValidityHours),
     certValidityHours: wholeNumber(24, 876000, "a number of hours").default(defaults.certValidityHours),
     certEarlyRenewalHours: wholeNumber(0, 876000, "a number of hours").default(defaults.certEarlyRenewalHours),
@@ -385,11 +391,32 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
     }
 
     if (c.tunnelMode === "openvpn") {
-        problem(
-            ["tunnelMode"],
-            "the legacy OpenVPN tunnel is not available yet; allowed now: konnectivity",
-            c.tunnelMode,
-        );
+        // The apiserver pods route these networks into the tunnel: none may be the tunnel's own
+        // network or the seed's node network.
+        const routed: [string, string][] = [
+            ["podCidr", c.podCidr],
+            ["serviceCidr", c.serviceCidr],
+            ["workerTenant.network.cidr", c.workerTenant.network.cidr],
+        ];
+        const seedCidr = c.controlPlaneTenant.network.cidr;
+        for (const [key, cidr] of [...routed, ["controlPlaneTenant.network.cidr", seedCidr]]) {
+            if (cidrsOverlap(c.openvpnCidr, cidr)) {
+                problem(
+                    ["openvpnCidr"],
+                    `overlaps ${key} (${cidr}); in openvpn mode the tunnel network must be disjoint from the worker, pod, service and seed networks`,
+                    c.openvpnCidr,
+                );
+            }
+        }
+        for (const [key, cidr] of routed) {
+            if (cidrsOverlap(cidr, seedCidr)) {
+                problem(
+                    key.split("."),
+                    `overlaps controlPlaneTenant.network.cidr (${seedCidr}); in openvpn mode the apiserver pods route this network into the tunnel, so it must not hold the seed's nodes`,
+                    cidr,
+                );
+            }
+        }
     }
 
     const networks: [string, string][] = [

@@ -140,6 +140,8 @@ export interface Settings {
         readonly serverCounting: ServerCounting;
         /** Sources besides the worker router's SNAT address that may reach the tunnel listener. */
         readonly extraAllowedCidrs: readonly string[];
+        /** OpenVPN mode: the tunnel's own network (server and clients' addresses). */
+        readonly openvpnCidr: string;
     };
     readonly loadBalancer: {
         readonly provider: LoadBalancerProvider;

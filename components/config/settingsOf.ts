@@ -122,6 +122,7 @@ export function settingsOf(c: RawClusterConfig, secrets: SettingsSecrets): Setti
             agentMode: c.agentMode,
             serverCounting: c.tunnelServerCounting,
             extraAllowedCidrs: c.tunnelAllowedCidrs,
+            openvpnCidr: c.openvpnCidr,
         },
         loadBalancer: {
             provider: c.lbProvider,

@@ -64,6 +64,11 @@ export interface ControlPlaneArgs {
     podSecurity: PodSecurityLevel;
     /** Certificates and keys; every private key must be a secret Output. */
     pki: ControlPlanePki;
+    /**
+     * What must exist (and be ready) before kube-apiserver rolls, besides the tunnel's seed
+     * objects: while migrating the tunnel, its user-cluster end.
+     */
+    apiserverDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -93,7 +98,8 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         const pki = withSecretKeys(args.pki);
-        super("gks:index:ControlPlane", name, { ...args, pki, tunnel: withSecretData(args.tunnel) }, opts);
+        const { apiserverDependsOn = [], ...stored } = args;
+        super("gks:index:ControlPlane", name, { ...stored, pki, tunnel: withSecretData(args.tunnel) }, opts);
         const { clusterName, namespace, versions, publicAddress, serviceCidr, podCidr } = args;
         const { apiserverReplicas, etcdReplicas, etcdStorageSize, etcdStorageClass = "" } = args;
         const { apiserverNodePort, tunnel, podSecurity } = args;
@@ -132,7 +138,8 @@ export class ControlPlane extends pulumi.ComponentResource {
             );
         // Admits the pods at their priority class on a seed that limits system classes; planned:
         // every pod with its rollout's surge pod, twice over for pods still terminating.
-        const plannedPods = etcdReplicas + apiserverReplicas + 1 + 2 * (leaderElectedReplicas + 1);
+        const tunnelPods = tunnel.objects.filter((o) => o.kind === "Deployment").length;
+        const plannedPods = etcdReplicas + apiserverReplicas + 1 + 2 * (leaderElectedReplicas + 1) + tunnelPods;
         const quotaArgs = criticalPodsQuota(layout, priorityClassName, 2 * plannedPods);
         const quota = quotaArgs ? [new k8s.core.v1.ResourceQuota(`${name}-critical-pods`, quotaArgs, inNamespace)] : [];
         // Pods wait for what they mount, so that a first rollout does not start with missing files.
@@ -234,7 +241,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 checksum: mountedChecksum([...apiserverFiles, ...apiserverConfigs, ...tunnel.apiserver.mounted]),
                 priorityClassName,
             }),
-            after(apiserverObjects),
+            { ...after(apiserverObjects), dependsOn: [ns, ...quota, ...apiserverObjects, ...apiserverDependsOn] },
         );
         new k8s.core.v1.Service(`${name}-${apiserverName}`, apiserverService(layout, apiserverNodePort), inNamespace);
         new k8s.policy.v1.PodDisruptionBudget(

@@ -1,11 +1,19 @@
 import type { ControlPlaneLayout } from "./seedObjects";
 
 /**
- * The control-plane applications, by their `app.kubernetes.io/name`; `control-plane` names the
- * objects that belong to all of them (the namespace's quota and network policies), never a pod.
+ * The applications in a cluster's seed namespace, by their `app.kubernetes.io/name`;
+ * `control-plane` names the objects that belong to all of them (the namespace's quota and
+ * network policies), never a pod.
  */
 export type AppName =
-    "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "konnectivity-server" | "control-plane";
+    | "etcd"
+    | "kube-apiserver"
+    | "kube-controller-manager"
+    | "kube-scheduler"
+    | "konnectivity-server"
+    | "openvpn-server"
+    | "openvpn-client"
+    | "control-plane";
 
 /**
  * The labels that select an application's pods. Deployment and StatefulSet selectors are

@@ -1,10 +1,14 @@
 import type { TunnelMode } from "../config";
 import { konnectivity } from "./konnectivity";
+import { openvpn } from "./openvpn";
 import type { Tunnel } from "./types";
 
 export * from "./types";
 export * from "./kubeletApi";
+export * from "./gate";
+export * from "./transition";
 export * from "./konnectivity";
+export * from "./openvpn";
 
 /** The tunnel mode a cluster is configured with. */
 export function tunnelFor(mode: TunnelMode): Tunnel {
@@ -12,6 +16,6 @@ export function tunnelFor(mode: TunnelMode): Tunnel {
         case "konnectivity":
             return konnectivity;
         case "openvpn":
-            throw new Error('tunnel mode "openvpn" is not available yet; use "konnectivity"');
+            return openvpn;
     }
 }

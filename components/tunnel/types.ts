@@ -4,6 +4,7 @@ import type { ServerCounting, Settings, TunnelMode } from "../config";
 import type { ListenerRequest } from "../endpoint/endpointPlan";
 import type { AuthoritySpec, IssuedAuthority } from "../pki";
 import type { AppName } from "../shared/seedLabels";
+import type { TunnelPhase } from "./transition";
 import type {
     ConfigMapSpec,
     Container,
@@ -32,6 +33,8 @@ export interface Tunnel {
     listener(settings: Settings): ListenerRequest;
     /** What it adds to the seed: apiserver pod pieces and namespace objects. Pure. */
     seed(args: SeedTunnelArgs): SeedTunnel;
+    /** Its seed pods and the ports its listener reaches on them (the seed's `ingress`). Pure. */
+    ingress(settings: Settings): readonly TunnelIngress[];
     /** Its objects in the user cluster, as a component created through `provider`. */
     userCluster(name: string, args: UserClusterTunnelArgs, opts: UserClusterOptions): UserClusterTunnel;
 }
@@ -56,6 +59,8 @@ export interface SeedTunnelArgs {
     readonly settings: Settings;
     /** What the Pki issued for the mode's AuthoritySpec. */
     readonly pki: IssuedAuthority;
+    /** New cluster, steady, or migrating to this mode (the gate waits without deadline then). */
+    readonly phase: TunnelPhase;
 }
 
 /** What a mode adds to the kube-apiserver pod. */
@@ -107,6 +112,8 @@ export interface UserClusterTunnelArgs {
     readonly pki: IssuedAuthority;
     /** The host the user-cluster end dials. */
     readonly tunnelAddress: pulumi.Output<string>;
+    /** Migrating to this mode: nodes exist, so the update may wait for the end to connect. */
+    readonly phase: TunnelPhase;
     /** The user cluster's public API address (port 6443), for pieces that talk to its API without the CNI. */
     readonly apiAddress: pulumi.Output<string>;
 }

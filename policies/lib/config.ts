@@ -1,6 +1,6 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { defaults as stackDefaults } from "../../components/config/defaults";
-import { apiserverPort } from "../../components/config/ports";
+import { apiserverPort, openvpnPort } from "../../components/config/ports";
 
 /**
  * The pack's configuration. CrossGuard configures each policy separately (`--policy-pack-config`
@@ -13,6 +13,8 @@ export interface PackConfig {
     tunnelPort: number;
     /** The Kubernetes API port on the load balancer. */
     apiPort: number;
+    /** The OpenVPN listener port on the load balancer (legacy tunnel). */
+    openvpnPort: number;
     /** The tunnel keepalive to assume when no konnectivity container states one. */
     keepaliveSeconds: number;
     /** Ports the worker security group may open to the internet. */
@@ -25,6 +27,7 @@ export interface PackConfig {
 export const defaults: PackConfig = {
     tunnelPort: stackDefaults.tunnelPort,
     apiPort: apiserverPort,
+    openvpnPort,
     keepaliveSeconds: stackDefaults.tunnelKeepaliveSeconds,
     allowedPorts: [22],
     minReplicas: 2,
@@ -44,6 +47,7 @@ const schemas: Record<keyof PackConfig, PolicyConfigSchema["properties"][string]
         defaults.tunnelPort,
     ),
     apiPort: port("Load balancer port of the Kubernetes API listener.", defaults.apiPort),
+    openvpnPort: port("Load balancer port of the OpenVPN listener (legacy tunnel).", defaults.openvpnPort),
     keepaliveSeconds: {
         type: "integer",
         minimum: 1,

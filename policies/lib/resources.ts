@@ -8,6 +8,7 @@ export const types = {
     loadBalancer: "openstack:loadbalancer/loadBalancer:LoadBalancer",
     listener: "openstack:loadbalancer/listener:Listener",
     pool: "openstack:loadbalancer/pool:Pool",
+    member: "openstack:loadbalancer/member:Member",
     monitor: "openstack:loadbalancer/monitor:Monitor",
     instance: "openstack:compute/instance:Instance",
     port: "openstack:networking/port:Port",

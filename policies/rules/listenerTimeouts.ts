@@ -7,16 +7,16 @@ import { stackPolicy } from "../lib/policy";
 export const listenerTimeouts = stackPolicy({
     name: "listener-timeouts-exceed-keepalive",
     description:
-        "The tunnel and API listeners set timeoutClientData and timeoutMemberData (ms) longer than the tunnel keepalive.",
+        "The tunnel (konnectivity and OpenVPN) and API listeners set timeoutClientData and timeoutMemberData (ms) longer than the tunnel keepalive.",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Set timeoutClientData and timeoutMemberData on the tunnel and API listeners (ms) above the keepalive, e.g. 3600000 (lbIdleTimeoutSeconds), or lower --keepalive-time.",
-    config: ["tunnelPort", "apiPort", "keepaliveSeconds"],
-    check: (resources, { tunnelPort, apiPort, keepaliveSeconds }, report) => {
-        const listeners = listenersOnPorts(resources, [tunnelPort, apiPort]);
+    config: ["tunnelPort", "apiPort", "openvpnPort", "keepaliveSeconds"],
+    check: (resources, { tunnelPort, apiPort, openvpnPort, keepaliveSeconds }, report) => {
+        const listeners = listenersOnPorts(resources, [tunnelPort, apiPort, openvpnPort]);
         listeners.unknowns.forEach(report.unknown);
         if (listeners.found.length === 0) {
-            report.notApplicable(`the stack has no listener on port ${tunnelPort} or ${apiPort}`);
+            report.notApplicable(`the stack has no listener on port ${tunnelPort}, ${openvpnPort} or ${apiPort}`);
             return;
         }
 

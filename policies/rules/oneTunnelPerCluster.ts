@@ -1,37 +1,8 @@
-import { get, isUnknown, list } from "../lib/known";
+import { isUnknown } from "../lib/known";
+import { isOpenvpnServer } from "../lib/openvpn";
 import { stackPolicy } from "../lib/policy";
-import { namespaceOf, objectName, Resource, types } from "../lib/resources";
-import {
-    Container,
-    containersOf,
-    isKonnectivityServer,
-    isKubeApiserver,
-    isWorkload,
-    podTemplate,
-} from "../lib/workloads";
-
-/** An OpenVPN process: its image's repository is named openvpn, or it runs the openvpn binary. */
-function runsOpenvpn(c: Container): boolean {
-    const image = c.spec.image;
-    const repository = typeof image === "string" ? (image.split("@")[0].split("/").at(-1) ?? "").split(":")[0] : "";
-    const command = list(c.spec.command);
-    const binary = isUnknown(command) ? undefined : command[0];
-    return repository.includes("openvpn") || (typeof binary === "string" && /(^|\/)openvpn$/.test(binary));
-}
-
-/**
- * The legacy tunnel's server: an OpenVPN process in a pod of its own (the client runs as a
- * sidecar of kube-apiserver), or what the program names it (a Deployment or container
- * openvpn-server).
- */
-function isOpenvpnServer(workload: Resource, containers: Container[]): boolean {
-    const names = containers.map((c) => get(c.spec, "name"));
-    return (
-        (workload.type === types.deployment && objectName(workload) === "openvpn-server") ||
-        names.includes("openvpn-server") ||
-        (containers.some(runsOpenvpn) && !containers.some(isKubeApiserver))
-    );
-}
+import { namespaceOf, Resource } from "../lib/resources";
+import { containersOf, isKonnectivityServer, isKubeApiserver, isWorkload, podTemplate } from "../lib/workloads";
 
 export const oneTunnelPerCluster = stackPolicy({
     name: "one-tunnel-per-cluster",
@@ -43,9 +14,16 @@ export const oneTunnelPerCluster = stackPolicy({
     check: (resources, _config, report) => {
         const byNamespace = new Map<string, { openvpn: Resource[]; konnectivity: Resource[] }>();
         for (const workload of resources.filter(isWorkload)) {
-            const { containers, unknowns } = containersOf(podTemplate(workload));
+            const template = podTemplate(workload);
+            const { containers, unknowns } = containersOf(template);
             unknowns.forEach(report.unknown);
-            const openvpn = isOpenvpnServer(workload, containers);
+            const besideApiserver = containers.some(isKubeApiserver);
+            let openvpn = false;
+            for (const c of containers) {
+                const server = isOpenvpnServer(workload, template, c, resources, besideApiserver);
+                if (isUnknown(server)) report.unknown(server);
+                else openvpn ||= server;
+            }
             const konnectivity = containers.some(isKonnectivityServer);
             if (!openvpn && !konnectivity) continue;
             const ns = namespaceOf(workload);

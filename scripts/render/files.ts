@@ -1,6 +1,8 @@
+import { at } from "../../test/harness/find";
 import { RecordedResource } from "../../test/harness/recorder";
 import { egressSelectorFiles, EgressSelectorFile } from "./egress";
 import { Manifest, manifestOf, manifestYaml } from "./manifests";
+import { openvpnContainers } from "./openvpn";
 import { pkiFiles, PkiFile } from "./pki";
 import { seedFolder } from "./providers";
 import { inputsOf, outputsOf } from "./redact";
@@ -82,6 +84,17 @@ export function renderFiles(resources: readonly RecordedResource[], context: Ren
         egressSelectors.find((e) => manifestOf(e.source, clusterName, false)?.target === seedFolder) ??
         egressSelectors[0];
     if (egressSelector) files.push({ path: egressSelectorOutputFile, content: egressSelector.content });
+
+    // OpenVPN's configuration files byte for byte, as `openvpn --config` takes them.
+    const configs = new Map<string, string>();
+    for (const c of openvpnContainers(resources)) {
+        for (const { source, key } of c.configs) {
+            const folder = manifestOf(source, clusterName, false)?.target ?? "other";
+            const file = `openvpn/${folder}/${String(at(source.inputs, "metadata.name"))}/${key}`;
+            configs.set(file, String((source.inputs.data as Record<string, unknown>)[key]));
+        }
+    }
+    files.push(...[...configs].sort().map(([path, content]) => ({ path, content })));
 
     const hasTls = resources.some((r) => r.type.startsWith("tls:"));
     const pki = showSecrets ? pkiFiles(resources) : [];

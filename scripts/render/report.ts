@@ -8,6 +8,7 @@ import { egressSelectorDataKey } from "../../components/tunnel/konnectivity/egre
 import { egressSelectorOutputFile, RenderContext, Rendering } from "./files";
 import { kubernetesKind } from "./manifests";
 import { keyProperties } from "./properties";
+import { openvpnLines } from "./openvpn";
 import { inputsOf } from "./redact";
 import { providerCountLines, summaryLine, treeLines } from "./tree";
 import { containerFlags, podContainers } from "./workloads";
@@ -60,7 +61,7 @@ export function reportLines(
 
     const egress = rendering.egressSelector;
     if (egress === undefined) {
-        lines.push(`Egress selector: none yet (no ConfigMap holds ${egressSelectorDataKey}); nothing written for it`);
+        lines.push(`Egress selector: none (no ConfigMap holds ${egressSelectorDataKey}); nothing written for it`);
     } else {
         lines.push(`Egress selector: ${egressSelectorOutputFile} from ConfigMap ${egress.source.name}`);
         if (rendering.egressSelectors.length > 1) {
@@ -71,10 +72,12 @@ export function reportLines(
         lines.push(...egress.problems.map((p) => `  kube-apiserver would refuse it: ${p}`));
     }
     const konnectivity = konnectivityLines(resources);
-    lines.push(
-        konnectivity.length > 0 ? "Konnectivity flags:" : "Konnectivity: no kas-network-proxy containers yet",
-        ...konnectivity,
-    );
+    const openvpn = openvpnLines(resources);
+    if (konnectivity.length > 0) lines.push("Konnectivity flags:", ...konnectivity);
+    if (openvpn.length > 0) lines.push("OpenVPN:", ...openvpn);
+    if (konnectivity.length === 0 && openvpn.length === 0) {
+        lines.push("Tunnel: no kas-network-proxy and no OpenVPN containers yet");
+    }
     if (!rendering.hasTls) lines.push("PKI: no tls resources yet");
     else if (!context.showSecrets)
         lines.push("PKI: keys and certificates not written (render with --show-secrets for pki/)");

@@ -2,6 +2,7 @@ import { cidrContains } from "../../components/config/cidr";
 import { at } from "../../test/harness/find";
 import { RecordedResource } from "../../test/harness/recorder";
 import { kubernetesKind } from "./manifests";
+import { openvpnContainers, remoteOf } from "./openvpn";
 import { flagValue, podContainers } from "./workloads";
 import { clusterLabel, kubernetesTarget, providerRef, seedFolder, userClusterFolder } from "./providers";
 
@@ -243,6 +244,27 @@ export function topologyOf(resources: readonly RecordedResource[], clusterName: 
                     nodes.push({ id, kind: "endpoint", label: `${host ?? "?"}:${port}` });
                 edges.push({ from: agent.urn, to: id, label, style: "tunnel" });
             }
+        }
+    }
+
+    // OpenVPN clients: the one in the user cluster dials a listener at the load balancer's address;
+    // the apiserver sidecars dial the server's Service by its in-cluster name.
+    for (const c of openvpnContainers(sorted)) {
+        const remote = remoteOf(c);
+        if (remote === undefined) continue;
+        const onListener = listeners.filter(
+            (l) => String(l.inputs.protocolPort) === remote.port && lbAddresses(l).includes(remote.host),
+        );
+        const service = services.find(
+            (s) =>
+                targetOf(s) === targetOf(c.workload) &&
+                remote.host.startsWith(
+                    `${String(at(s.inputs, "metadata.name"))}.${String(at(s.inputs, "metadata.namespace"))}.`,
+                ),
+        );
+        const label = onListener.length > 0 ? "OpenVPN: the one tunnel (dials out, TLS)" : "OpenVPN client (TLS)";
+        for (const to of onListener.length > 0 ? onListener : service ? [service] : []) {
+            edges.push({ from: c.workload.urn, to: to.urn, label, style: "tunnel" });
         }
     }
 

@@ -52,12 +52,11 @@ export function differingPaths(a: unknown, b: unknown, path = ""): string[] {
     }
     if (bothObjects) {
         const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+        // A key with dots or slashes (a label, an annotation) in brackets, so that paths stay unambiguous.
+        const step = (k: string) =>
+            /^[\w$-]+$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`;
         return keys.flatMap((k) =>
-            differingPaths(
-                (a as Record<string, unknown>)[k],
-                (b as Record<string, unknown>)[k],
-                path ? `${path}.${k}` : k,
-            ),
+            differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], step(k)),
         );
     }
     return [path];
@@ -126,4 +125,89 @@ export function withoutKeyMaterial(value: unknown, key = ""): unknown {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutKeyMaterial(v, k)]));
     }
     return value;
+}
+
+/**
+ * Inputs whose change makes the provider replace a resource instead of updating it, for the
+ * Kubernetes kinds this program updates (the object's identity; immutable fields): a migration or
+ * an upgrade must not touch them on anything it keeps. Every tls input replaces (they are all
+ * ForceNew in terraform-provider-tls).
+ */
+const replacingPaths: Record<string, readonly string[]> = {
+    "kubernetes:apps/v1:Deployment": ["metadata.name", "metadata.namespace", "spec.selector"],
+    "kubernetes:apps/v1:StatefulSet": [
+        "metadata.name",
+        "metadata.namespace",
+        "spec.selector",
+        "spec.serviceName",
+        "spec.volumeClaimTemplates",
+        "spec.podManagementPolicy",
+    ],
+    "kubernetes:apps/v1:DaemonSet": ["metadata.name", "metadata.namespace", "spec.selector"],
+    "kubernetes:core/v1:Service": ["metadata.name", "metadata.namespace", "spec.clusterIP", "spec.clusterIPs"],
+    "kubernetes:core/v1:Secret": ["metadata.name", "metadata.namespace", "type", "immutable"],
+    "kubernetes:core/v1:ConfigMap": ["metadata.name", "metadata.namespace", "immutable"],
+    "kubernetes:core/v1:Namespace": ["metadata.name"],
+};
+
+/** The changed inputs of an update that would replace the resource (empty: an update in place). */
+export function replacingChanges(c: ComparedResource): string[] {
+    if (c.change !== "updated") return [];
+    if (c.type.startsWith("tls:")) return [...c.changedInputs];
+    const paths = replacingPaths[c.type];
+    if (paths === undefined) {
+        return c.type.startsWith("kubernetes:") ? [] : c.changedInputs.map((p) => `${p} (no rule for ${c.type})`);
+    }
+    return c.changedInputs.filter((p) => paths.some((r) => p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`)));
+}
+
+/** Changed input paths, shortened to what a reader needs: up to the first index or bracketed key, four parts at most. */
+export function summarisePaths(paths: readonly string[]): string[] {
+    const short = paths.map((p) => {
+        const cut = p.indexOf("[");
+        const head = cut >= 0 ? p.slice(0, cut) : p;
+        return head.split(".").slice(0, 4).join(".");
+    });
+    return [...new Set(short)];
+}
+
+/**
+ * A Markdown table of what updates do to a stack's managed custom resources: one column per
+ * update (a name and its comparison), one row per resource that any update creates, updates or
+ * deletes, and a last row counting what every update keeps.
+ */
+export function changeTable(
+    updates: readonly { readonly title: string; readonly compared: readonly ComparedResource[] }[],
+): string {
+    const rows = new Map<string, { type: string; name: string }>();
+    for (const { compared } of updates) {
+        for (const c of compared) if (c.custom && c.change !== "kept") rows.set(c.urn, { type: c.type, name: c.name });
+    }
+    const kind = (type: string) => type.split(":").pop()!;
+    // "KonnectivityAgents Deployment": the parent's type tells apart children of one name.
+    const label = (urn: string) => {
+        const chain = urn.split("::")[2].split("$");
+        return chain.slice(-2).map(kind).join(" ");
+    };
+    const cell = (compared: readonly ComparedResource[], urn: string) => {
+        const c = compared.find((x) => x.urn === urn);
+        if (c === undefined) return "-";
+        return c.change === "updated" ? `updated: ${summarisePaths(c.changedInputs).join(", ")}` : c.change;
+    };
+    const sorted = [...rows].sort(
+        ([ua, a], [ub, b]) => label(ua).localeCompare(label(ub)) || a.name.localeCompare(b.name),
+    );
+    const kept = (compared: readonly ComparedResource[]) =>
+        `kept: ${compared.filter((c) => c.custom && c.change === "kept").length}`;
+    const keptEverywhere = [
+        ...new Set(updates.flatMap((u) => u.compared.filter((c) => c.custom).map((c) => c.urn))),
+    ].filter((urn) => updates.every((u) => u.compared.find((c) => c.urn === urn)?.change === "kept")).length;
+    return [
+        `| resource | ${updates.map((u) => u.title).join(" | ")} |`,
+        `| --- | ${updates.map(() => "---").join(" | ")} |`,
+        ...sorted.map(
+            ([urn, r]) => `| ${label(urn)} \`${r.name}\` | ${updates.map((u) => cell(u.compared, urn)).join(" | ")} |`,
+        ),
+        `| every other resource (${keptEverywhere} kept by all) | ${updates.map((u) => kept(u.compared)).join(" | ")} |`,
+    ].join("\n");
 }

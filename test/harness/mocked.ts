@@ -16,6 +16,8 @@ export interface MockedRunOptions {
     readonly providers?: readonly ProviderMock[];
     /** Outputs of stacks a StackReference reads, by name (`organization/<project>/<stack>`). */
     readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+    /** The stack's state before this run (an earlier run's resources); see RunOptions.state. */
+    readonly state?: readonly RecordedResource[];
 }
 
 export interface MockedRun {
@@ -50,7 +52,7 @@ async function resolveOutputs(value: pulumi.Inputs): Promise<{ outputs: Record<s
  */
 export async function runMocked(program: () => unknown, options: MockedRunOptions): Promise<MockedRun> {
     const { project, stack, preview = false, providers = [] } = options;
-    const recorder = new Recorder([...providers, stackReferenceMock({ ...options.stackOutputs })]);
+    const recorder = new Recorder([...providers, stackReferenceMock({ ...options.stackOutputs })], options.state);
     pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
     await pulumi.runtime.setMocks(recorder.mocks, project, stack, preview, "organization");
     recorder.attach(pulumi.runtime.getMonitor() as unknown as Parameters<Recorder["attach"]>[0]);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isDeepStrictEqual } from "util";
 import { uuidFrom } from "./ids";
 import { kubernetesMock } from "./providers/kubernetes";
 import { openstackMock } from "./providers/openstack";
@@ -111,17 +112,21 @@ interface WireAlias {
 }
 
 /**
- * The URN an alias names, built as the mock monitor builds URNs: the parent's own type (the last
- * of its URN's type chain) joined to the type with "$", so that it compares with recorded URNs.
+ * A URN as the mock monitor builds it: the parent's own type (the last of its URN's type chain)
+ * joined to the type with "$".
  */
+function mockUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** The URN an alias names, in the mock monitor's scheme, so that it compares with recorded URNs. */
 function aliasUrn(alias: WireAlias, req: WireRequest, self: string): string {
     const spec = alias.getSpec();
     if (spec === undefined) return alias.getUrn();
     const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(self) ?? [];
     const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
-    const type = spec.getType() || req.getType();
-    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
-    return `urn:pulumi:${stack}::${project}::${qualified}::${spec.getName() || req.getName()}`;
+    return mockUrn(stack, project, parent, spec.getType() || req.getType(), spec.getName() || req.getName());
 }
 
 interface WireRequest {
@@ -172,12 +177,25 @@ export class Recorder {
     readonly resources: RecordedResource[] = [];
     private readonly providers: ProviderMock[];
 
-    constructor(extra: ProviderMock[] = []) {
+    /** The stack's state before this run, by URN (see RunOptions.state). */
+    private readonly state: ReadonlyMap<string, RecordedResource>;
+    /** The state of the resource being registered right now (the monitor asks the mock at once). */
+    private registering: RecordedResource | undefined;
+
+    constructor(extra: ProviderMock[] = [], state: readonly RecordedResource[] = []) {
         this.providers = [...extra, openstackMock(), tlsMock(), kubernetesMock(), randomMock(), timeMock()];
+        this.state = new Map(state.filter((r) => !r.read).map((r) => [r.urn, r]));
     }
 
     readonly mocks: pulumi.runtime.Mocks = {
         newResource: (args) => {
+            // As the engine: a resource in the state with the same inputs is not touched (same id,
+            // same outputs: a key stays the key); with other inputs the provider makes it anew.
+            const prior = this.registering;
+            this.registering = undefined;
+            if (prior && isDeepStrictEqual(unwrapSecrets(prior.wireInputs), unwrapSecrets(args.inputs))) {
+                return { id: prior.id, state: prior.wireOutputs };
+            }
             const mock = this.providers
                 .flatMap((p) => (args.type.startsWith(p.prefix) ? [p.resources[args.type]] : []))
                 .find(Boolean);
@@ -194,11 +212,14 @@ export class Recorder {
     /** Wraps the mock monitor so that each registration is recorded with its parent and provider. */
     attach(monitor: MonitorLike): void {
         const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req, callback) =>
-            register(req, (err, response) => {
+        monitor.registerResource = (req, callback) => {
+            const urn = mockUrn(pulumi.getStack(), pulumi.getProject(), req.getParent(), req.getType(), req.getName());
+            this.registering = this.state.get(urn);
+            return register(req, (err, response) => {
                 if (!err && response) this.record(req, response);
                 callback(err, response);
             });
+        };
         const read = monitor.readResource.bind(monitor);
         monitor.readResource = (req, callback) =>
             read(req, (err, response) => {

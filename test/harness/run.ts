@@ -1,6 +1,7 @@
 import * as path from "path";
 import { MockedRun, runMocked } from "./mocked";
 import { ProviderMock } from "./providers/types";
+import { RecordedResource } from "./recorder";
 import { projectRoot, rootProject } from "./projects";
 import { OfflineReference, offlineReferences } from "./references";
 import { StackConfig } from "./stackConfig";
@@ -27,6 +28,12 @@ export interface RunOptions {
      * A stack of this repository that the config names is stood in by its own offline run.
      */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
+    /**
+     * The stack's state before this run: the resources an earlier run recorded (what the engine
+     * would hold after that update). A resource registered again with the same inputs keeps its
+     * id and outputs, as the engine keeps an unchanged resource: keys and certificates stay.
+     */
+    readonly state?: readonly RecordedResource[];
 }
 
 function forgetProjectModules(): void {
@@ -79,6 +86,7 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
             providers,
             config: config.values,
             secretKeys: config.secretKeys,
+            state: options.state,
             stackOutputs: {
                 ...Object.fromEntries(offline.map((r) => [r.name, r.outputs])),
                 ...options.stackOutputs,

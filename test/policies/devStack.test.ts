@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { policies } from "../../policies/policies";
-import { devConfig, devRun } from "../fixtures";
+import { devConfig, devRun, openvpnConfig, openvpnRun } from "../fixtures";
 import { ProgramRun, runProgram } from "../harness";
 import { Analysis, asFirstPreview, Engine, EngineResource, fromRecorded, mandatory } from "./engine";
 
@@ -72,6 +72,59 @@ describe("policy pack over the dev stack", () => {
             [
                 ["kubelet-not-public", opened.urn],
                 ["workers-no-internet-ingress", opened.urn],
+            ],
+        );
+    });
+});
+
+describe("policy pack over the openvpn stack", () => {
+    const engine = new Engine(policies);
+    const explain = (a: Analysis) => JSON.stringify(a.diagnostics, null, 1);
+
+    it("has no mandatory violation, as an update and in the first preview, and checks the OpenVPN objects", async () => {
+        const run = await openvpnRun();
+        const resources = fromRecorded(run.resources);
+        for (const stack of [resources, asFirstPreview(resources, run.resources)]) {
+            const analysis = engine.preview(stack);
+            assert.deepStrictEqual(mandatory(analysis), [], explain(analysis));
+            for (const policy of [
+                "tunnel-privileges-contained",
+                "tunnel-listener-not-public",
+                "one-tunnel-per-cluster",
+            ]) {
+                assert.ok(!analysis.notApplicable.some((n) => n.policyName === policy), policy);
+            }
+        }
+    });
+
+    it("has no mandatory violation with an OVN load balancer either", async () => {
+        const ovn = await runProgram(openvpnConfig({ lbProvider: "ovn" }), { stack: "openvpn" });
+        if (ovn.error) throw ovn.error;
+        const analysis = engine.preview(fromRecorded(ovn.resources));
+        assert.deepStrictEqual(mandatory(analysis), [], explain(analysis));
+    });
+
+    it("would stop it with the OpenVPN server privileged, as KKP ran it, or its listener open", async () => {
+        const run = await openvpnRun();
+        const resources = fromRecorded(run.resources);
+        const server = resources.find(
+            (r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "legacy-openvpn-server",
+        );
+        const listener = resources.find((r) => r.name === "legacy-api-openvpn" && r.type.endsWith(":Listener"));
+        assert.ok(server && listener);
+        const privileged = JSON.parse(JSON.stringify(server)) as EngineResource;
+        const spec = (privileged.props as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } })
+            .spec;
+        spec.template.spec.containers[0].securityContext = { privileged: true };
+        const open: EngineResource = { ...listener, props: { ...listener.props, allowedCidrs: undefined } };
+        delete (open.props as Record<string, unknown>).allowedCidrs;
+        const replaced = resources.map((r) => (r === server ? privileged : r === listener ? open : r));
+        const analysis = engine.preview(replaced);
+        assert.deepStrictEqual(
+            mandatory(analysis).map((d) => [d.policyName, d.urn]),
+            [
+                ["tunnel-privileges-contained", server.urn],
+                ["tunnel-listener-not-public", listener.urn],
             ],
         );
     });

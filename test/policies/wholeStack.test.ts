@@ -458,7 +458,15 @@ const misconfigurations: Misconfiguration[] = [
                     spec: {
                         replicas: 1,
                         template: {
-                            spec: { containers: [{ name: "openvpn", image: "quay.io/kubermatic/openvpn:v2.5.2-r0" }] },
+                            spec: {
+                                containers: [
+                                    {
+                                        name: "openvpn",
+                                        image: "quay.io/kubermatic/openvpn:v2.5.2-r0",
+                                        ports: [{ containerPort: 1194 }],
+                                    },
+                                ],
+                            },
                         },
                     },
                 },
@@ -466,6 +474,19 @@ const misconfigurations: Misconfiguration[] = [
             ),
         caughtBy: ["one-tunnel-per-cluster"],
         says: /Namespace cluster-dev runs the OpenVPN server dev-openvpn-server and konnectivity-server in dev-kube-apiserver/,
+    },
+    {
+        what: "NET_ADMIN on the kube-apiserver container (the namespace's Pod Security level would not stop it in openvpn mode)",
+        change: (s) =>
+            (container(apiserver(s), "kube-apiserver").securityContext = { capabilities: { add: ["NET_ADMIN"] } }),
+        caughtBy: ["tunnel-privileges-contained"],
+        says: /container "kube-apiserver" of dev-kube-apiserver \(namespace cluster-dev\) adds NET_ADMIN/,
+    },
+    {
+        what: "the agent listener open to the whole internet",
+        change: (s) => (s.get("Listener", "dev-tunnel").props.allowedCidrs = ["0.0.0.0/0"]),
+        caughtBy: ["tunnel-listener-not-public"],
+        says: /admits 0\.0\.0\.0\/0/,
     },
     {
         what: "an agent image on latest",

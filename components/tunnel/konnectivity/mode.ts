@@ -1,23 +1,16 @@
 import { images, Settings } from "../../config";
-import { ListenerRequest, tcpMonitor } from "../../endpoint/endpointPlan";
+import type { ListenerRequest } from "../../endpoint/endpointPlan";
+import { tunnelListener } from "../listener";
 import { issuedCertificate } from "../../pki";
 import type { Tunnel, UserClusterOptions, UserClusterTunnelArgs } from "../types";
 import { KonnectivityAgents } from "./agents";
 import { konnectivityCertificates, konnectivityPki } from "./pki";
-import { konnectivitySeed } from "./server";
+import { konnectivityIngress, konnectivitySeed } from "./server";
 
 /** The agent port: agents dial it with mTLS, each until it holds a tunnel to every server. */
 function konnectivityListener(settings: Settings): ListenerRequest {
-    return {
-        key: "konnectivity",
-        port: settings.tunnel.port,
-        nodePort: settings.seed.nodePorts.tunnel,
-        allowedCidrs: settings.tunnel.extraAllowedCidrs,
-        workerRouter: true,
-        // TCP on the agent port: the server's /readyz fails until an agent connects through this pool.
-        monitor: tcpMonitor,
-        keepaliveSeconds: settings.tunnel.keepaliveSeconds,
-    };
+    // A TCP monitor on the agent port: the server's /readyz fails until an agent connects through this pool.
+    return tunnelListener("konnectivity", settings.tunnel.port, settings.seed.nodePorts.tunnel, settings);
 }
 
 function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: UserClusterOptions): KonnectivityAgents {
@@ -46,13 +39,16 @@ function konnectivityAgents(name: string, args: UserClusterTunnelArgs, opts: Use
 /**
  * Konnectivity: a server sidecar in every apiserver pod (the egress selector sends the `cluster`
  * egress to it over a unix socket), agents in the user cluster that dial out to every server
- * through the load balancer's agent port with mTLS. Every pod meets `restricted`.
+ * through the load balancer's agent port with mTLS. Every pod meets `restricted`. The agents are
+ * never awaited: they connect only once servers run, which a migration to konnectivity starts
+ * after creating them; the tunnel gate in each new apiserver pod waits for them instead.
  */
 export const konnectivity: Tunnel = {
     mode: "konnectivity",
     podSecurity: "restricted",
     pki: konnectivityPki,
     listener: konnectivityListener,
-    seed: ({ layout, settings, pki }) => konnectivitySeed(layout, settings, pki),
+    seed: ({ layout, settings, pki, phase }) => konnectivitySeed(layout, settings, pki, phase),
+    ingress: konnectivityIngress,
     userCluster: konnectivityAgents,
 };

@@ -6,7 +6,9 @@ import { configMapVolume, file, Mount, secretVolume, volumeMount } from "../../s
 import { objectMeta, selectorLabels } from "../../shared/seedLabels";
 import { containerSecurityContext } from "../../shared/seedSecurity";
 import { ConfigMapSpec, ControlPlaneLayout, SecretSpec, ServiceArgs } from "../../shared/seedObjects";
-import type { SeedTunnel } from "../types";
+import { gateConfigMap, gateContainer, gateVolume } from "../gate";
+import type { TunnelPhase } from "../transition";
+import type { SeedTunnel, TunnelIngress } from "../types";
 import { egressSelectorDataKey, egressSelectorYaml, konnectivityEgressSelector } from "./egressSelector";
 import { konnectivityServerUser, leaseClient, serverLeases } from "./leases";
 import { konnectivityCertificates } from "./pki";
@@ -45,7 +47,12 @@ export const konnectivityAddressTypes = ["InternalIP", "ExternalIP"];
  * shared with kube-apiserver, whose egress selector sends the `cluster` egress there; agents in
  * the user cluster dial the server's agent port through the load balancer and a NodePort.
  */
-export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings, pki: IssuedAuthority): SeedTunnel {
+export function konnectivitySeed(
+    layout: ControlPlaneLayout,
+    settings: Settings,
+    pki: IssuedAuthority,
+    phase: TunnelPhase,
+): SeedTunnel {
     const { tunnel } = settings;
     const apiserverReplicas = settings.controlPlane.apiserverReplicas;
     const tls = konnectivityMounts.serverTls;
@@ -143,12 +150,19 @@ export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings,
                         ...(leaseFiles.length > 0 ? [volumeMount(leaseKubeconfig)] : []),
                     ],
                 },
+                // Ready once this server has an agent (its /readyz), so that a rollout hands over
+                // only to servers the agents reach.
+                gateContainer({
+                    what: "an agent connection",
+                    condition: `wget -q -T 2 -O /dev/null http://127.0.0.1:${konnectivityHealthPort}/readyz`,
+                }),
             ],
             volumes: [
                 { name: socketDir.volume, emptyDir: {} },
                 secretVolume(tls),
                 configMapVolume(egress),
                 ...(leaseFiles.length > 0 ? [secretVolume(leaseKubeconfig)] : []),
+                gateVolume,
             ],
             volumeMounts: [socketMount, volumeMount(egress)],
             flags: [`--egress-selector-config-file=${file(egress, egressSelectorDataKey)}`],
@@ -159,15 +173,20 @@ export function konnectivitySeed(layout: ControlPlaneLayout, settings: Settings,
             { kind: "Secret", app: "konnectivity-server", spec: serverTls },
             ...leaseFiles.map((spec) => ({ kind: "Secret" as const, app: "konnectivity-server" as const, spec })),
             { kind: "ConfigMap", app: "kube-apiserver", spec: egressConfig },
+            { kind: "ConfigMap", app: "kube-apiserver", spec: gateConfigMap(phase) },
             {
                 kind: "Service",
                 name: konnectivityServerContainerName,
                 args: agentService(layout, tunnel.port, settings.seed.nodePorts.tunnel),
             },
         ],
-        // The agents' dials arrive at the sidecar's agent port, in the apiserver pod.
-        ingress: [{ app: "kube-apiserver", ports: [tunnel.port] }],
+        ingress: konnectivityIngress(settings),
     };
+}
+
+/** The agents' dials arrive at the sidecar's agent port, in the apiserver pod. */
+export function konnectivityIngress(settings: Settings): TunnelIngress[] {
+    return [{ app: "kube-apiserver", ports: [settings.tunnel.port] }];
 }
 
 /** The NodePort the load balancer's tunnel listener forwards to: every server's agent port. */
@@ -186,6 +205,10 @@ function agentService(layout: ControlPlaneLayout, agentPort: number, nodePort: n
             // failing the load balancer's health checks.
             sessionAffinity: "None",
             externalTrafficPolicy: "Cluster",
+            // A new apiserver pod is not Ready until an agent reaches its server (the tunnel gate),
+            // so its server must be reachable before: not-ready pods are endpoints too (the fix
+            // KKP #16303 asks for).
+            publishNotReadyAddresses: true,
         },
     };
 }

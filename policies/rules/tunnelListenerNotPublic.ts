@@ -1,0 +1,80 @@
+import { isWholeInternet } from "../../components/config/cidr";
+import { get, isUnknown, list } from "../lib/known";
+import { isPoolOf, listenerLabel, listenersOnPorts } from "../lib/octavia";
+import { stackPolicy } from "../lib/policy";
+import { admitsTcp, portRange, rangeCovers } from "../lib/ports";
+import { ofType, refersTo, Resource, types } from "../lib/resources";
+
+/** The load balancer a listener belongs to, and whether it is OVN's (which cannot enforce allowed_cidrs). */
+function onOvn(listener: Resource, resources: readonly Resource[]): boolean {
+    return ofType(resources, types.loadBalancer).some(
+        (lb) => refersTo(listener, "loadbalancerId", lb) === true && get(lb.props, "loadbalancerProvider") === "ovn",
+    );
+}
+
+export const tunnelListenerNotPublic = stackPolicy({
+    name: "tunnel-listener-not-public",
+    description:
+        "The tunnel's listeners (the konnectivity agent port, OpenVPN's 1194) admit only named sources: an allowlist without the whole internet, or on OVN, seed security-group rules for their NodePorts without it.",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Set allowedCidrs on the tunnel listeners to the worker router's SNAT address (/32) and the few extra sources that need it; on OVN, admit their NodePorts on the seed nodes' security group from those sources only.",
+    config: ["tunnelPort", "openvpnPort"],
+    check: (resources, { tunnelPort, openvpnPort }, report) => {
+        const listeners = listenersOnPorts(resources, [tunnelPort, openvpnPort]);
+        listeners.unknowns.forEach(report.unknown);
+        if (listeners.found.length === 0) {
+            report.notApplicable(`the stack has no listener on the tunnel ports ${tunnelPort} or ${openvpnPort}`);
+            return;
+        }
+        const why =
+            "Only the workers dial the tunnel; an open port lets anyone probe the tunnel's TLS " +
+            "(OpenVPN's has no other gate) and load it with handshakes.";
+        for (const listener of listeners.found) {
+            if (onOvn(listener, resources)) {
+                // OVN keeps the client's address: the NodePort rules are the allowlist.
+                const pools = ofType(resources, types.pool).filter((p) => isPoolOf(p, listener) === true);
+                const members = ofType(resources, types.member).filter((m) =>
+                    pools.some((p) => refersTo(m, "poolId", p) === true),
+                );
+                const ports = members.map((m) => m.props.protocolPort).filter((p) => typeof p === "number");
+                for (const rule of ofType(resources, types.secGroupRule)) {
+                    const { direction, protocol, portRangeMin, portRangeMax, remoteIpPrefix, remoteGroupId } =
+                        rule.props;
+                    if (direction !== "ingress" || remoteGroupId !== undefined) continue;
+                    const unknown = [protocol, portRangeMin, portRangeMax, remoteIpPrefix].find(isUnknown);
+                    if (unknown !== undefined) {
+                        report.unknown(unknown);
+                        continue;
+                    }
+                    if (!admitsTcp(protocol as string | undefined)) continue;
+                    const range = portRange(portRangeMin as number | undefined, portRangeMax as number | undefined);
+                    const open = remoteIpPrefix === undefined || isWholeInternet(String(remoteIpPrefix));
+                    if (open && ports.some((p) => rangeCovers(range, p))) {
+                        report.violation(
+                            `Security group rule ${rule.name} admits the NodePort behind ${listenerLabel(listener)} from ` +
+                                `${remoteIpPrefix === undefined ? "any address" : String(remoteIpPrefix)}, and the OVN load balancer ` +
+                                `forwards every client to it. ${why}`,
+                            rule.urn,
+                        );
+                    }
+                }
+                continue;
+            }
+            const allowed = list(listener.props.allowedCidrs);
+            if (isUnknown(allowed)) {
+                report.unknown(allowed);
+                continue;
+            }
+            // An entry not known yet is computed from another resource (the program's: the worker
+            // router's SNAT address as a /32); the known entries decide.
+            const open = allowed.filter((c) => typeof c === "string" && isWholeInternet(c));
+            if (allowed.length === 0 || open.length > 0) {
+                report.violation(
+                    `${listenerLabel(listener)} admits ${allowed.length === 0 ? "every address (no allowedCidrs)" : open.join(", ")}. ${why}`,
+                    listener.urn,
+                );
+            }
+        }
+    },
+});
