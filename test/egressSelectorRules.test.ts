@@ -1,5 +1,9 @@
 import * as assert from "assert";
-import { validateEgressSelector } from "../components/tunnel/konnectivity/egressSelector";
+import {
+    egressSelectorYaml,
+    EgressSelectorConfiguration,
+    validateEgressSelector,
+} from "../components/tunnel/konnectivity/egressSelector";
 
 // What kube-apiserver's ValidateEgressSelectorConfiguration refuses, one connection at a time: a
 // file with the selection `cluster` using the given connection gives exactly these problems.
@@ -213,4 +217,12 @@ describe("egress selector validation, rule by rule", () => {
     for (const [rule, doc, expected] of documents) {
         it(rule, () => assert.deepStrictEqual(validateEgressSelector(doc), expected));
     }
+
+    it("the YAML is only written for a configuration that loads, naming every problem", () => {
+        const bad = document({ proxyProtocol: "GRPC" }, { kind: "Egress" }) as unknown as EgressSelectorConfiguration;
+        assert.throws(
+            () => egressSelectorYaml(bad),
+            /^Error: invalid egress selector configuration:\n {2}- kind: .*\n {2}- egressSelections\[0\]\.connection\.transport: transport must be set for GRPC$/,
+        );
+    });
 });

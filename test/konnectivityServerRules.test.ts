@@ -188,6 +188,10 @@ describe("konnectivity-server validation, rule by rule", () => {
             assert.deepStrictEqual(problems(changed("proxy-strategies", s)), [], s);
         assert.deepStrictEqual(problems(changed("proxy-strategies", undefined)), []);
         onlyProblem(changed("proxy-strategies", "default,"), /^--proxy-strategies: {2}not one of/);
+        onlyProblem(
+            changed("proxy-strategies", "first,destHost,last"),
+            /^--proxy-strategies: first, last not one of default, destHost, defaultRoute$/,
+        );
     });
 
     it("the builder writes what it was given, and throws with every problem", () => {
