@@ -32,7 +32,9 @@ function flagValue(flags: string[], name: string): string | undefined {
 }
 
 describe("konnectivity-server flags", () => {
-    const flags = konnectivityServerFlags(options, expect);
+    // Built in each test, not at load: what runs at load is outside any one test (and a mutation run sees it that way).
+    let flags: string[] = [];
+    beforeEach(() => (flags = konnectivityServerFlags(options, expect)));
 
     it("are all --flag=value, each a flag of the pinned server, each once", () => {
         for (const f of flags) assert.match(f, /^--[a-z-]+=.+$/);
@@ -106,64 +108,72 @@ describe("konnectivity-server flags", () => {
 });
 
 describe("validateKonnectivityServerFlags rejects", () => {
-    const cases: [string, string[], RegExp][] = [
+    const cases: [string, () => string[], RegExp][] = [
         [
             "a TCP server port next to the socket",
-            withFlag("server-port", "8090"),
+            () => withFlag("server-port", "8090"),
             /--server-port=8090: must be 0 with --uds-name/,
         ],
         [
             "frontend TLS with the socket",
-            withFlag("server-cert", "/x.crt"),
+            () => withFlag("server-cert", "/x.crt"),
             /--server-cert: must not be set with --uds-name/,
         ],
-        ["no socket", withFlag("uds-name", undefined), /--uds-name: required/],
-        ["a server count other than the replicas", withFlag("server-count", "2"), /--server-count=2: must equal/],
-        ["the default server count", withFlag("server-count", undefined), /--server-count=1: must equal/],
-        ["a server id shared by all pods", withFlag("server-id", "server"), /--server-id=server: must differ per pod/],
-        ["a reserved agent port", withFlag("agent-port", "443"), /--agent-port=443: must be a port from 1024 to 49151/],
-        ["an ephemeral admin port", withFlag("admin-port", "50000"), /--admin-port=50000/],
-        ["a health port below 1024", withFlag("health-port", "80"), /--health-port=80/],
-        ["two ports the same", withFlag("health-port", "8132"), /ports must differ/],
+        ["no socket", () => withFlag("uds-name", undefined), /--uds-name: required/],
+        ["a server count other than the replicas", () => withFlag("server-count", "2"), /--server-count=2: must equal/],
+        ["the default server count", () => withFlag("server-count", undefined), /--server-count=1: must equal/],
+        [
+            "a server id shared by all pods",
+            () => withFlag("server-id", "server"),
+            /--server-id=server: must differ per pod/,
+        ],
+        [
+            "a reserved agent port",
+            () => withFlag("agent-port", "443"),
+            /--agent-port=443: must be a port from 1024 to 49151/,
+        ],
+        ["an ephemeral admin port", () => withFlag("admin-port", "50000"), /--admin-port=50000/],
+        ["a health port below 1024", () => withFlag("health-port", "80"), /--health-port=80/],
+        ["two ports the same", () => withFlag("health-port", "8132"), /ports must differ/],
         [
             "keepalive below the server's 30s minimum",
-            withFlag("keepalive-time", "10s"),
+            () => withFlag("keepalive-time", "10s"),
             /--keepalive-time=10s: at least 30s/,
         ],
         [
             "keepalive at the idle timeout",
-            withFlag("keepalive-time", "1h"),
+            () => withFlag("keepalive-time", "1h"),
             /shorter than the load balancer idle timeout \(3600s\)/,
         ],
-        ["keepalive left at its 1h default", withFlag("keepalive-time", undefined), /--keepalive-time: set it/],
-        ["a keepalive that is not a duration", withFlag("keepalive-time", "30"), /not a Go duration/],
+        ["keepalive left at its 1h default", () => withFlag("keepalive-time", undefined), /--keepalive-time: set it/],
+        ["a keepalive that is not a duration", () => withFlag("keepalive-time", "30"), /not a Go duration/],
         [
             "no client CA (agents unauthenticated)",
-            withFlag("cluster-ca-cert", undefined),
+            () => withFlag("cluster-ca-cert", undefined),
             /--cluster-ca-cert: required/,
         ],
         [
             "token auth next to the client CA",
-            withFlag("agent-namespace", "kube-system"),
+            () => withFlag("agent-namespace", "kube-system"),
             /--agent-namespace: token authentication/,
         ],
-        ["http-connect mode", withFlag("mode", "http-connect"), /--mode=http-connect/],
-        ["an unknown proxy strategy", withFlag("proxy-strategies", "roundRobin"), /roundRobin not one of/],
+        ["http-connect mode", () => withFlag("mode", "http-connect"), /--mode=http-connect/],
+        ["an unknown proxy strategy", () => withFlag("proxy-strategies", "roundRobin"), /roundRobin not one of/],
         [
             "a flag the server does not have",
-            [...withFlag("mode", "grpc"), "--agent-identifiers=host=x"],
+            () => [...withFlag("mode", "grpc"), "--agent-identifiers=host=x"],
             /--agent-identifiers: not a flag/,
         ],
         [
             "a flag not written --flag=value",
-            [...withFlag("mode", "grpc"), "--v", "2"],
+            () => [...withFlag("mode", "grpc"), "--v", "2"],
             /"--v": write every flag as --flag=value/,
         ],
-        ["a flag given twice", [...withFlag("mode", "grpc"), "--mode=grpc"], /--mode: given twice/],
+        ["a flag given twice", () => [...withFlag("mode", "grpc"), "--mode=grpc"], /--mode: given twice/],
     ];
     for (const [what, flags, message] of cases) {
         it(what, () => {
-            const problems = validateKonnectivityServerFlags(flags, expect);
+            const problems = validateKonnectivityServerFlags(flags(), expect);
             assert.ok(
                 problems.some((p) => message.test(p)),
                 `expected ${message} in:\n${problems.join("\n")}`,

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { readYaml } from "./yamlFiles";
 
 /** The repository's root: the cluster stack's project. */
 export const projectRoot = path.resolve(__dirname, "..", "..");
@@ -15,7 +15,7 @@ export interface Project {
 }
 
 export function projectAt(root: string): Project {
-    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
+    const doc = readYaml(path.join(root, "Pulumi.yaml")) as { name: string; main?: string };
     return { name: doc.name, root, main: doc.main ?? "index.ts" };
 }
 

@@ -49,6 +49,20 @@ function forgetProjectModules(): void {
 }
 
 /**
+ * The program module's export. A program that exports a function (as index.ts does) does its work
+ * when called, so the loaded modules serve every run: loading them again, through tsx, was most of
+ * a run that fails validation. A program that works at load time is loaded afresh, with every
+ * project module it reaches.
+ */
+function load(program: string): unknown {
+    const loaded: unknown = require.cache[require.resolve(program)]?.exports;
+    if (typeof loaded === "function") return loaded;
+    forgetProjectModules();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(program);
+}
+
+/**
  * Runs the whole program with a stack configuration under provider-like mocks, the way
  * `pulumi up` would: config first, then the program inside a Stack resource, then every
  * outstanding registration awaited.
@@ -59,11 +73,9 @@ export async function runProgram(config: StackConfig, options: RunOptions = {}):
     const offline = await offlineReferences(config, (referenced, referencedStack) =>
         runProgram(referenced, { stack: referencedStack }),
     );
-    forgetProjectModules();
     const run = await runMocked(
         async () => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const exported: unknown = require(program);
+            const exported = load(program);
             // Like the Node.js language host: an exported function is the program, its result the outputs.
             return typeof exported === "function" ? await (exported as () => unknown)() : exported;
         },

@@ -1,6 +1,5 @@
-import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { readYaml } from "./yamlFiles";
 import { Project, rootProject } from "./projects";
 
 export { projectName, projectRoot } from "./projects";
@@ -31,7 +30,7 @@ interface ConfigDeclaration {
 }
 
 function declarations(project: Project): Record<string, ConfigDeclaration> {
-    const doc = parse(fs.readFileSync(path.join(project.root, "Pulumi.yaml"), "utf8")) as {
+    const doc = readYaml(path.join(project.root, "Pulumi.yaml")) as {
         config?: Record<string, ConfigDeclaration>;
     };
     return Object.fromEntries(
@@ -63,7 +62,7 @@ export function declaredSecretKeys(project: Project = rootProject): string[] {
 /** Reads Pulumi.<stack>.yaml (with Pulumi.yaml's defaults beneath it) the way the engine would. */
 export function readStackConfig(stack: string, project: Project = rootProject): StackConfig {
     const file = path.join(project.root, `Pulumi.${stack}.yaml`);
-    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = (readYaml(file) ?? {}) as { config?: Record<string, unknown> };
     const values: Record<string, string> = { ...projectDefaults(project) };
     const secretKeys: string[] = [];
     const encryptedKeys: string[] = [];

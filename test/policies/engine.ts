@@ -105,8 +105,18 @@ class NotApplicable extends Error {
     }
 }
 
+/**
+ * The engine sends each resource's properties as one Struct; the server deserializes it afresh for
+ * every policy. The Struct is made again only when the properties changed (tests edit them in
+ * place), the deserializing stays per policy, as in the server.
+ */
+const structs = new WeakMap<Record<string, unknown>, { json: string; struct: Struct }>();
+
 function proxied(props: Record<string, unknown>): Record<string, unknown> {
-    return sdk.unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(props as never), false));
+    const json = JSON.stringify(props);
+    let cached = structs.get(props);
+    if (cached?.json !== json) structs.set(props, (cached = { json, struct: Struct.fromJavaScript(props as never) }));
+    return sdk.unknownCheckingProxy(deserializeProperties(cached.struct, false));
 }
 
 function options(r: EngineResource): PolicyResourceOptions {

@@ -31,27 +31,54 @@ function unary<Req, Res>(
     return new Promise((resolve, reject) => method(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
+interface PackProcess {
+    readonly process: ChildProcess;
+    /** The gRPC port it prints once it is ready. */
+    readonly port: Promise<string>;
+    stderr: string;
+}
+
+/**
+ * Starts the pack when this file is loaded: ts-node type-checks it for several seconds, which the
+ * rest of the suite runs alongside instead of waiting. It holds no reference that keeps mocha
+ * running, and dies with the test process if its tests never run (a --grep without them).
+ */
+function startPack(): PackProcess | undefined {
+    if (!fs.existsSync(runner)) return undefined;
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: "pipe" });
+    const started: PackProcess = {
+        process: child,
+        stderr: "",
+        port: new Promise<string>((resolve, reject) => {
+            child.stdout?.on("data", (d) => resolve(String(d).trim().split("\n")[0]));
+            child.on("exit", (code) => reject(new Error(`policy pack exited with ${code}:\n${started.stderr}`)));
+        }),
+    };
+    child.stderr?.on("data", (d) => (started.stderr += String(d)));
+    // Reported by the test that awaits it; unawaited, it must not end the run.
+    started.port.catch(() => undefined);
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr])
+        (stream as unknown as { unref?(): void })?.unref?.();
+    process.once("exit", () => child.kill());
+    return started;
+}
+
 describe("the policy pack process (as the Pulumi CLI starts it)", function () {
     this.timeout(90_000);
-    let pack: ChildProcess | undefined;
+    const started = startPack();
     let client: AnalyzerClient;
-    let stderr = "";
 
     before(async function () {
-        if (!fs.existsSync(runner)) this.skip();
-        pack = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: "pipe" });
-        pack.stderr?.on("data", (d) => (stderr += String(d)));
-        const port = await new Promise<string>((resolve, reject) => {
-            pack?.stdout?.on("data", (d) => resolve(String(d).trim().split("\n")[0]));
-            pack?.on("exit", (code) => reject(new Error(`policy pack exited with ${code}:\n${stderr}`)));
-        });
-        assert.match(port, /^\d+$/, stderr);
+        if (!started) this.skip();
+        const port = await started.port;
+        assert.match(port, /^\d+$/, started.stderr);
         client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     });
 
     after(() => {
         client?.close();
-        pack?.kill();
+        started?.process.kill();
     });
 
     it("describes every policy with its default enforcement", async () => {

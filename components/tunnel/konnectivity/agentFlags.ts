@@ -64,6 +64,42 @@ export function agentFlags({
     return flags;
 }
 
+/**
+ * The flags of konnectivity-agent at the pinned tags v0.34.0 and v0.36.0 (the same set:
+ * cmd/agent/app/options/options.go, Flags), and klog's -v, which cmd/agent/main.go registers.
+ */
+export const knownAgentFlags: readonly string[] = [
+    "admin-bind-address",
+    "admin-server-port",
+    "agent-cert",
+    "agent-id",
+    "agent-identifiers",
+    "agent-key",
+    "alpn-proto",
+    "ca-cert",
+    "count-server-leases",
+    "enable-contention-profiling",
+    "enable-profiling",
+    "health-server-host",
+    "health-server-port",
+    "keepalive-time",
+    "kube-api-content-type",
+    "kubeconfig",
+    "lease-label",
+    "lease-namespace",
+    "probe-interval",
+    "proxy-server-host",
+    "proxy-server-port",
+    "server-count-source",
+    "service-account-token-path",
+    "sync-forever",
+    "sync-interval",
+    "sync-interval-cap",
+    "v",
+    "warn-on-channel-limit",
+    "xfr-channel-size",
+];
+
 /** Reasons an agent flag list breaks the tunnel; empty when it is sound. */
 export function validateAgentFlags(flags: readonly string[]): string[] {
     const value = (name: string) =>
@@ -73,13 +109,26 @@ export function validateAgentFlags(flags: readonly string[]): string[] {
             .slice(1)
             .join("=");
     const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const flag of flags) {
+        // The container runs the args as given: an empty or misspelt one stops the agent at start.
+        const name = /^--([a-z0-9-]+)=/.exec(flag)?.[1];
+        if (name === undefined) {
+            problems.push(`${JSON.stringify(flag)}: write every flag as --flag=value`);
+            continue;
+        }
+        if (!knownAgentFlags.includes(name)) problems.push(`--${name}: not a flag of konnectivity-agent`);
+        else if (seen.has(name)) problems.push(`--${name}: given twice`);
+        seen.add(name);
+    }
     for (const name of ["ca-cert", "agent-cert", "agent-key", "proxy-server-host"]) {
         if (!value(name)) problems.push(`--${name} is required (mTLS to the server)`);
     }
     const port = Number(value("proxy-server-port"));
     if (!Number.isInteger(port) || port < 1024 || port > 49151)
         problems.push(`--proxy-server-port must be in 1024..49151 (got ${value("proxy-server-port")})`);
-    const keepaliveMs = parseGoDuration(value("keepalive-time") ?? "");
+    const keepalive = value("keepalive-time");
+    const keepaliveMs = keepalive === undefined ? undefined : parseGoDuration(keepalive);
     if (keepaliveMs === undefined || keepaliveMs < 30_000)
         problems.push(
             `--keepalive-time must be at least 30s, which the server enforces (got ${value("keepalive-time")})`,

@@ -250,9 +250,10 @@ export function validateKonnectivityServerFlags(
         problems.push(`--frontend-keepalive-time=${frontend}: not a positive Go duration such as 30s`);
     }
 
+    // split gives at least one element: an empty value is one unknown (empty) strategy.
     const strategies = (v.get("proxy-strategies") ?? "default").split(",");
     const unknown = strategies.filter((s) => !(proxyStrategies as readonly string[]).includes(s));
-    if (unknown.length > 0 || strategies.length === 0) {
+    if (unknown.length > 0) {
         problems.push(`--proxy-strategies: ${unknown.join(", ")} not one of ${proxyStrategies.join(", ")}`);
     }
     return problems;
