@@ -36,13 +36,15 @@ export interface RunOptions {
     readonly state?: readonly RecordedResource[];
 }
 
+/**
+ * Forgets the programs' own modules (index.ts, platform/, examples/), so that one working at load
+ * time runs again. The library's modules stay: the tests hold their classes (ConfigError is
+ * matched with instanceof), and a second copy would be another class.
+ */
 function forgetProjectModules(): void {
+    const kept = ["node_modules", "test", "components", "policies"].map((d) => `${path.sep}${d}${path.sep}`);
     for (const id of Object.keys(require.cache)) {
-        if (
-            id.startsWith(projectRoot) &&
-            !id.includes(`${path.sep}node_modules${path.sep}`) &&
-            !id.includes(`${path.sep}test${path.sep}`)
-        ) {
+        if (id.startsWith(projectRoot) && !kept.some((d) => id.slice(projectRoot.length).includes(d))) {
             delete require.cache[id];
         }
     }
