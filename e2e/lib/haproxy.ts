@@ -116,6 +116,8 @@ export function octaviaNftables(lb: LoadBalancer): string {
 
 export interface ServiceRoute {
     readonly name: string;
+    /** The Service publishes not-ready addresses: every running pod is an endpoint, unchecked. */
+    readonly publishNotReady?: boolean;
     /** Where the Service is reached: ClusterIP:port and/or every node's IP:nodePort. */
     readonly binds: readonly string[];
     readonly endpoints: readonly {

@@ -338,8 +338,10 @@ export class Lab {
                 clusterIP?: string;
                 selector?: Record<string, string>;
                 type?: string;
+                publishNotReadyAddresses?: boolean;
                 ports: { name?: string; port: number; targetPort?: number | string; nodePort?: number }[];
             };
+            const publishNotReady = spec.publishNotReadyAddresses === true;
             const selected = plan.filter(
                 (p) => spec.selector && matches(spec.selector, p.workload.template.metadata.labels),
             );
@@ -360,11 +362,12 @@ export class Lab {
                 routes.push({
                     name: `${svc.metadata.name}-${port.name ?? port.port}`,
                     binds,
+                    publishNotReady,
                     endpoints: selected.map((p) => ({
                         name: p.name,
                         address: p.podIP,
                         port: portNumber(p.workload.template.spec, port.targetPort ?? port.port),
-                        check: readinessCheck(p.workload.template.spec),
+                        check: publishNotReady ? undefined : readinessCheck(p.workload.template.spec),
                     })),
                 });
             }
@@ -929,10 +932,11 @@ export class Lab {
      * Takes a pod out of its Services' endpoints at once, as the endpoints controller does when the
      * kubelet reports the pod gone (HAProxy's own checks would take a few periods).
      */
-    private async setEndpoints(pod: Pod, enabled: boolean): Promise<void> {
+    private async setEndpoints(pod: Pod, enabled: boolean, onlyNotReady = false): Promise<void> {
         for (const k of this.kubeProxies) {
             const config = fs.readFileSync(k.config, "utf8");
-            for (const r of this.routes.filter((x) => x.endpoints.some((e) => e.name === pod.name))) {
+            const routes = this.routes.filter((x) => !onlyNotReady || x.publishNotReady);
+            for (const r of routes.filter((x) => x.endpoints.some((e) => e.name === pod.name))) {
                 if (config.includes(`listen ${r.name}\n`)) {
                     await k.command(`${enabled ? "enable" : "disable"} server ${r.name}/${pod.name}`);
                 }
@@ -952,10 +956,15 @@ export class Lab {
         await pod.kill();
     }
 
-    /** Starts a pod (again) and puts it back into its Services once it is ready. */
+    /**
+     * Starts a pod (again) and puts it back into its Services: at once into those that publish
+     * not-ready addresses (the agents' Service: a new server gets its agents before it is
+     * Ready), into the others once it is ready.
+     */
     async startPod(pod: Pod, timeoutMs = 120_000): Promise<void> {
         this.started.delete(pod);
         pod.start();
+        await this.setEndpoints(pod, true, true);
         await this.waitReady([pod], timeoutMs);
         await this.setEndpoints(pod, true);
     }

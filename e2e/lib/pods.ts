@@ -206,6 +206,7 @@ export class Pod {
     readonly dir: string;
     readonly containers: ContainerState[];
     private running = false;
+    private startedBefore = false;
     private serviceAccountProjected = false;
     private readonly supervisors: Promise<void>[] = [];
 
@@ -331,6 +332,15 @@ export class Pod {
             } else {
                 throw new Error(`pod ${this.name}: volume ${v.name} is of a kind the suite does not support`);
             }
+        }
+    }
+
+    /** Empties the pod's emptyDir volumes (a replacement pod's are new). */
+    private emptyEmptyDirs(): void {
+        for (const v of this.spec.volumes ?? []) {
+            if (!v.emptyDir) continue;
+            const dir = this.volumeDir(v.name);
+            for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
         }
     }
 
@@ -486,6 +496,10 @@ export class Pod {
         if (this.automountsToken && !this.serviceAccountProjected) {
             throw new Error(`pod ${this.name} mounts a ServiceAccount token, but none was projected`);
         }
+        // Started again, it stands for the pod that replaces it: fresh emptyDirs, as the new pod
+        // gets them (the tunnel gate's open marker is one); claims and Secrets stay.
+        if (this.startedBefore) this.emptyEmptyDirs();
+        this.startedBefore = true;
         this.running = true;
         for (const c of this.spec.containers) {
             const state = this.state(c.name);

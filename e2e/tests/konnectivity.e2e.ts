@@ -339,6 +339,12 @@ describe("7. nodes join with the rendered tokens, as kubeadm join and the kubele
         }
     });
 
+    it("shows each joined node Ready (the hollow kubelet's status, posted with its approved client certificate)", async () => {
+        const l = lab();
+        const names = l.workers.map((w) => `node/${w.name}`);
+        await l.kubectlOk(["wait", "--for=condition=Ready", ...names, "--timeout=120s"], { timeoutMs: 150_000 });
+    });
+
     it("has each kubelet serving on a certificate from its own CSR, admitted by the rendered approver's rules", async () => {
         const l = lab();
         const rules = l.servingCsrRules();
