@@ -74,7 +74,8 @@ function roleOfMountedConfig(
             }
         }
     }
-    return role ?? unknown;
+    // A configuration not known yet may make it a server, whatever the others say.
+    return unknown ?? role;
 }
 
 /**
