@@ -96,16 +96,22 @@ describe("one-tunnel-per-cluster", () => {
     });
 
     const servers: [string, () => EngineResource[]][] = [
-        ["a port it listens on", () => [vpn({ ports: [{ containerPort: 443 }] })]],
+        ["a port it listens on", () => [vpn({ ports: [{ containerPort: 443 }] }, { sidecar: true })]],
         [
             "--server on its command line",
-            () => [vpn({ command: ["openvpn", "--server", "10.8.0.0", "255.255.255.0"] })],
+            () => [vpn({ command: ["openvpn", "--server", "10.8.0.0", "255.255.255.0"] }, { sidecar: true })],
         ],
         ["--tls-server on its command line", () => [vpn({ args: ["--tls-server"] }, { sidecar: true })]],
-        ["--mode server", () => [vpn({ image: "x/y:1", command: ["openvpn"], args: ["--mode", "server"] })]],
+        [
+            "--mode server",
+            () => [vpn({ image: "x/y:1", command: ["openvpn"], args: ["--mode", "server"] }, { sidecar: true })],
+        ],
         [
             "a mounted server directive",
-            () => [mounting(), configMap({ "x.conf": "proto tcp-server\nserver 10.8.0.0 255.255.255.0\n" })],
+            () => [
+                mounting({}, apiserver),
+                configMap({ "x.conf": "proto tcp-server\nserver 10.8.0.0 255.255.255.0\n" }),
+            ],
         ],
         ["a mounted mode server", () => [mounting({}, apiserver), configMap({ "x.conf": "mode server\n" })]],
         ["a mounted tls-server", () => [mounting({}, apiserver), configMap({ "x.conf": "tls-server\n" })]],
@@ -139,8 +145,35 @@ describe("one-tunnel-per-cluster", () => {
         ["--tls-client on its command line", () => [vpn({ args: ["--tls-client"] })]],
         ["--remote on its command line", () => [vpn({ command: ["openvpn", "--remote", "vpn.example", "1194"] })]],
         ["--mode p2p", () => [vpn({ args: ["--mode", "p2p"] }, { sidecar: true })]],
-        ["a mounted client config", () => [mounting(), configMap({ "c.conf": "client\nremote vpn.example 1194\n" })]],
+        [
+            "a mounted client config",
+            () => [mounting(), configMap({ "c.conf": "client\ndev tun\nremote vpn.example 1194\n" })],
+        ],
+        [
+            "a mounted client of a host named server",
+            () => [mounting(), configMap({ "c.conf": "remote server 1194\n" })],
+        ],
+        ["--remote to a host named server", () => [vpn({ args: ["--remote", "server", "1194"] })]],
         ["a mounted tls-client", () => [mounting(), configMap({ "c.conf": "tls-client\n" })]],
+        ["a mounted client alone", () => [mounting(), configMap({ "c.conf": "client\n" })]],
+        ["a mounted mode p2p, as a sidecar", () => [mounting({}, apiserver), configMap({ "c.conf": "mode p2p\n" })]],
+        [
+            "a config in a ConfigMap without data, as a sidecar",
+            () => [
+                mounting({}, apiserver),
+                resource(types.configMap, { metadata: { name: "vpn-conf", namespace: ns }, binaryData: {} }),
+            ],
+        ],
+        [
+            "a server config in a Secret of the ConfigMap's name, as a sidecar",
+            () => [
+                mounting({}, apiserver),
+                resource(types.secret, {
+                    metadata: { name: "vpn-conf", namespace: ns },
+                    data: { "x.conf": "server 10.8.0.0 255.255.0.0\n" },
+                }),
+            ],
+        ],
         ["a mounted remote", () => [mounting(), configMap({ "c.conf": "remote vpn.example 1194\n", n: 1 })]],
         ["an image that only contains openvpn in a word", () => [vpn({ image: "acme/myopenvpnx:1" })]],
         ["an image with openvpn only in its digest", () => [vpn({ image: "acme/vpn@sha256:openvpn" })]],
@@ -198,6 +231,15 @@ describe("one-tunnel-per-cluster", () => {
         ["its namespace", () => [vpn({ ports: [{ containerPort: 1194 }] }, { namespace: unknownValue as string })]],
         ["its ports", () => [vpn({ ports: unknownValue })]],
         ["a mounted config", () => [mounting({}, apiserver), configMap(unknownValue)]],
+        [
+            "the name of a mounted ConfigMap",
+            () => [
+                vpn(
+                    { volumeMounts: [{ name: "c", mountPath: "/c" }] },
+                    { sidecar: true, pod: { volumes: [{ name: "c", configMap: { name: unknownValue } }] } },
+                ),
+            ],
+        ],
         ["its volumes", () => [vpn({}, { sidecar: true, pod: { volumes: unknownValue } })]],
     ];
     for (const [what, build] of pending) {
