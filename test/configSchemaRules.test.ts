@@ -649,6 +649,20 @@ describe("config schema, the exact problem of each cross-key rule", () => {
         });
     }
 
+    it("gives a value that is no CIDR that one problem, wherever a CIDR goes", () => {
+        const notCidr = "must be a CIDR such as 10.0.0.0/24";
+        for (const [change, key] of [
+            [{ podCidr: "tun0" }, "podCidr"],
+            [{ serviceCidr: "tun0" }, "serviceCidr"],
+            [{ tunnelMode: "openvpn", openvpnCidr: "tun0" }, "openvpnCidr"],
+            [{ workerTenant: { ...worker, network: { cidr: "tun0" } } }, "workerTenant.network.cidr"],
+            [{ apiAllowedCidrs: ["tun0"] }, "apiAllowedCidrs[0]"],
+        ] as const) {
+            assert.deepStrictEqual(problems(change), [`${key}: ${notCidr}`], key);
+        }
+        assert.deepStrictEqual(problems({ podCidr: "fd00::/8" }), ["podCidr: must be an IPv4 CIDR"]);
+    });
+
     it("takes etcdReplicas as a number or as text, nothing else", () => {
         for (const ok of [3, "3", " 5 "]) assert.deepStrictEqual(problems({ etcdReplicas: ok }), [], String(ok));
         for (const bad of [true, "3.0", "x3", "three"]) {
@@ -694,4 +708,12 @@ describe("config schema, ids another resource provides later", () => {
             [["network.networkId", "must be a network id"]],
         );
     });
+});
+
+describe("config schema, all problems at once", () => {
+    it("reports field problems and cross-key problems of one config together", () =>
+        assert.deepStrictEqual(problems({ sshAllowedCidrs: ["10.0.0.5/24"], serviceCidr: "172.25.0.0/20" }), [
+            "sshAllowedCidrs[0]: has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)",
+            "serviceCidr: overlaps podCidr (172.25.0.0/16); pod, service and worker networks must be disjoint",
+        ]));
 });

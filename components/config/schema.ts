@@ -25,7 +25,7 @@ import { supportedKubernetesVersions } from "./versions";
  * misspelled key inside it is reported by name with the nearest known key.
  */
 
-/** A problem at `path` below the value being refined (a path-less one is `ctx.addIssue(message)`). */
+/** A problem at `path` below the value being refined ([]: the value itself); later checks still run. */
 function issueAt(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
     ctx.addIssue({ code: "custom", path, message });
 }
@@ -103,14 +103,20 @@ export const dnsLabel = z
 
 const anyCidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
     if (!parseCidr(v)) {
-        ctx.addIssue("must be a CIDR such as 10.0.0.0/24");
+        issueAt(ctx, [], "must be a CIDR such as 10.0.0.0/24");
     } else if (hasHostBits(v)) {
-        ctx.addIssue("has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)");
+        issueAt(ctx, [], "has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)");
     }
 });
 
 /** An IPv4 network address in CIDR notation. */
-export const cidr = anyCidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
+export const cidr = anyCidr.refine((v) => parseCidr(v)?.address.kind() !== "ipv6", "must be an IPv4 CIDR");
+
+/** A rule on a CIDR's prefix length; a value that is no CIDR at all has that one problem only. */
+const prefixLength = (ok: (bits: number) => boolean) => (v: string) => {
+    const parsed = parseCidr(v);
+    return parsed === undefined || ok(parsed.bits);
+};
 
 export const ipv4 = z
     .string({ error: "must be an IPv4 address" })
@@ -138,7 +144,7 @@ const project = strictObject(["project"], {
     roles: z.array(nonEmpty("a role name")).min(1, "must name at least one role").optional(),
 }).superRefine((p, ctx) => {
     if ((p.id === undefined) === (p.name === undefined)) {
-        ctx.addIssue("set exactly one of project.id (adopt an existing project) or project.name (create one)");
+        issueAt(ctx, [], "set exactly one of project.id (adopt an existing project) or project.name (create one)");
     }
     if (p.id !== undefined) {
         for (const key of ["domainId", "description", "roles"] as const) {
@@ -157,7 +163,9 @@ const network = strictObject(["network"], {
 }).superRefine((n, ctx) => {
     const ids = [n.networkId, n.subnetId, n.routerId].filter((v) => v !== undefined).length;
     if (ids !== 0 && ids !== 3) {
-        ctx.addIssue(
+        issueAt(
+            ctx,
+            [],
             "to adopt an existing network set all of networkId, subnetId and routerId; to create one set none",
         );
     }
@@ -175,7 +183,9 @@ const credentials = strictObject(["credentials"], {
 }).superRefine((c, ctx) => {
     const kinds = [c.cloud, c.applicationCredentialId, c.userName].filter((v) => v !== undefined).length;
     if (kinds !== 1) {
-        ctx.addIssue(
+        issueAt(
+            ctx,
+            [],
             "set exactly one of credentials.cloud (clouds.yaml), credentials.applicationCredentialId or credentials.userName",
         );
         return;
@@ -307,13 +317,13 @@ export const clusterConfigShape = {
     openvpnNodePort: nodePort.default(defaults.openvpnNodePort),
     podCidr: ipv4Cidr
         .refine(
-            (v) => (parseCidr(v)?.bits ?? 32) < nodePodCidrMaskSize,
+            prefixLength((bits) => bits < nodePodCidrMaskSize),
             `must be larger than /${nodePodCidrMaskSize}, the pod range each node gets (kube-controller-manager --node-cidr-mask-size); a /16 fits 256 nodes`,
         )
         .default(defaults.podCidr),
     serviceCidr: ipv4Cidr
         .refine(
-            (v) => (parseCidr(v)?.bits ?? 0) >= 12,
+            prefixLength((bits) => bits >= 12),
             "must be /12 or smaller (kube-apiserver rejects larger service ranges)",
         )
         .default(defaults.serviceCidr),
@@ -341,7 +351,7 @@ export const clusterConfigShape = {
         .default([...defaults.tunnelAllowedCidrs]),
     openvpnCidr: ipv4Cidr
         .refine(
-            (v) => (parseCidr(v)?.bits ?? 0) <= 28,
+            prefixLength((bits) => bits <= 28),
             "must be /28 or larger: the server, every apiserver replica's client (and one more during a rollout) and the user cluster's client each take an address",
         )
         .default(defaults.openvpnCidr),
