@@ -19,7 +19,7 @@ export const nodeOnlyPorts = [
 ] as const;
 
 /** Three-valued: the rule's bounds admit the port of the protocol (ports only matter when a protocol is named). */
-export function admitsPort(props: Record<string, unknown>, port: number, transport: "tcp" | "udp" = "tcp"): Tri {
+export function admitsPort(props: Record<string, unknown>, port: number, transport: "tcp" | "udp"): Tri {
     const { protocol, portRangeMin: min, portRangeMax: max } = props;
     const low: Tri = isUnknown(min) ? min : !(typeof min === "number" && min > port);
     const high: Tri = isUnknown(max) ? max : !(typeof max === "number" && max !== 0 && max < port);
