@@ -275,16 +275,3 @@ describe("one-tunnel-per-cluster recognises an OpenVPN server by what it is", ()
         assert.deepStrictEqual(check(config, client), []);
     });
 });
-
-describe("listener-timeouts-exceed-keepalive covers the OpenVPN listener", () => {
-    const check = (props: Record<string, unknown>) =>
-        violated(
-            only("listener-timeouts-exceed-keepalive").analyzeStack([
-                res("openstack:loadbalancer/listener:Listener", { protocol: "TCP", protocolPort: 1194, ...props }),
-            ]),
-        );
-    it("flags 1194 on Octavia's 50 s default, and passes it with an hour", () => {
-        assert.deepStrictEqual(check({}), ["listener-timeouts-exceed-keepalive"]);
-        assert.deepStrictEqual(check({ timeoutClientData: 3_600_000, timeoutMemberData: 3_600_000 }), []);
-    });
-});
