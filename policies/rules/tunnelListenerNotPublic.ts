@@ -1,16 +1,9 @@
 import { isWholeInternet } from "../../components/config/cidr";
-import { and, get, isUnknown, list, or } from "../lib/known";
-import { isPoolOf, listenerLabel, listenersOnPorts } from "../lib/octavia";
+import { and, isUnknown, list, or } from "../lib/known";
+import { isPoolOf, listenerLabel, listenersOnPorts, onOvn } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
-import { ofType, refersTo, Resource, types } from "../lib/resources";
+import { ofType, refersTo, types } from "../lib/resources";
 import { admitsEveryone, admitsPort, describeSource, isIngress } from "./kubeletNotPublic";
-
-/** The load balancer a listener belongs to, and whether it is OVN's (which cannot enforce allowed_cidrs). */
-function onOvn(listener: Resource, resources: readonly Resource[]): boolean {
-    return ofType(resources, types.loadBalancer).some(
-        (lb) => refersTo(listener, "loadbalancerId", lb) === true && get(lb.props, "loadbalancerProvider") === "ovn",
-    );
-}
 
 export const tunnelListenerNotPublic = stackPolicy({
     name: "tunnel-listener-not-public",
