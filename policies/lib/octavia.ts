@@ -30,7 +30,7 @@ function collect(candidates: readonly Resource[], condition: (r: Resource) => Tr
 export function listenersOnPorts(resources: readonly Resource[], ports: readonly number[]): Found {
     return collect(ofType(resources, types.listener), (l) => {
         const port = l.props.protocolPort;
-        return isUnknown(port) ? port : typeof port === "number" && ports.includes(port);
+        return isUnknown(port) ? port : ports.some((p) => p === port);
     });
 }
 
