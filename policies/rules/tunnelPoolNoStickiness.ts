@@ -64,10 +64,10 @@ export const tunnelPoolNoStickiness = stackPolicy({
             }
         }
 
-        let services = false;
+        let tunnelService = false;
         for (const service of ofType(resources, types.service)) {
             const exposes = exposesPort(service, tunnelPort);
-            if (exposes === true) services = true;
+            if (exposes === true) tunnelService = true;
             const affinity = get(service.props, "spec", "sessionAffinity");
             const verdict = and(exposes, isUnknown(affinity) ? affinity : affinity === "ClientIP");
             if (isUnknown(verdict)) report.unknown(verdict);
@@ -78,9 +78,9 @@ export const tunnelPoolNoStickiness = stackPolicy({
                 );
             }
         }
-        if (listeners.length === 0 && !services) {
+        if (listeners.length === 0 && !tunnelService) {
             report.notApplicable(`the stack has no listener or Service on the tunnel port ${tunnelPort}`);
-        } else if (pools.length === 0 && !services) {
+        } else if (pools.length === 0 && !tunnelService) {
             report.notApplicable(`no pool behind ${listeners.map(listenerLabel).join(", ")}`);
         }
     },
