@@ -1,18 +1,13 @@
 import * as assert from "assert";
-import { cidrWithin, reachesInternet } from "../../policies/lib/cidrs";
 import { formatMs, parseGoDuration } from "../../components/shared/goDuration";
 import { fileText, lookupFile } from "../../policies/lib/files";
 import { parseFlags, parseIntFlag } from "../../policies/lib/flags";
 import { parseImage, unpinnedReason } from "../../policies/lib/images";
 import { and, firstUnknown, get, isUnknown, list, not, or, plain, Unknown } from "../../policies/lib/known";
-import { admitsTcp, describeRange, hasPorts, isAnyProtocol, portRange, rangeWithin } from "../../policies/lib/ports";
-import { namespaceOf, refersTo, Resource } from "../../policies/lib/resources";
-import { selectorMatches } from "../../policies/lib/selectors";
+import { Resource } from "../../policies/lib/resources";
 import { containerFlags, flagValue } from "../../policies/lib/workloads";
-import { admitsEveryone, admitsTcpPort } from "../../policies/rules/kubeletNotPublic";
 import { clusterSocket } from "../../policies/rules/egressSelectorValid";
 import { probesReadyz } from "../../policies/rules/tunnelMonitorNotReadyz";
-import { fromInternet, onlyAllowedPorts } from "../../policies/rules/workersNoInternetIngress";
 import { konnectivityEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { unknownValue } from "./engine";
 import * as policySdk from "@pulumi/policy";
@@ -105,109 +100,6 @@ describe("policy helpers", () => {
         });
     });
 
-    describe("security rule ports (Neutron semantics)", () => {
-        it("treats no protocol, empty or any as every protocol, tcp/6 as TCP", () => {
-            assert.ok([undefined, "", "any", "ANY"].every(isAnyProtocol));
-            assert.ok([undefined, "tcp", "6", "any"].every(admitsTcp));
-            assert.ok(!["udp", "icmp", "4", "17"].some(admitsTcp));
-            assert.ok(["tcp", "udp", "sctp", "17"].every(hasPorts));
-            assert.ok(!["icmp", "4", undefined].some(hasPorts));
-        });
-
-        it("opens a missing or 0 bound", () => {
-            assert.deepStrictEqual(portRange(undefined, undefined), { min: 1, max: 65535 });
-            assert.deepStrictEqual(portRange(0, 0), { min: 1, max: 65535 });
-            assert.deepStrictEqual(portRange(10000, undefined), { min: 10000, max: 65535 });
-            assert.deepStrictEqual(portRange(22, 22), { min: 22, max: 22 });
-            assert.strictEqual(describeRange(portRange(undefined, undefined)), "all ports");
-            assert.strictEqual(describeRange(portRange(22, 22)), "port 22");
-        });
-
-        it("checks a range against allowed ports", () => {
-            assert.ok(rangeWithin({ min: 22, max: 22 }, [22]));
-            assert.ok(rangeWithin({ min: 22, max: 23 }, [22, 23]));
-            assert.ok(!rangeWithin({ min: 22, max: 24 }, [22, 24]));
-            assert.ok(!rangeWithin({ min: 1, max: 65535 }, [22]));
-        });
-
-        it("decides whether a rule admits TCP 10250, three-valued", () => {
-            assert.strictEqual(
-                admitsTcpPort({ protocol: "tcp", portRangeMin: 10250, portRangeMax: 10250 }, 10250),
-                true,
-            );
-            assert.strictEqual(
-                admitsTcpPort({ protocol: "tcp", portRangeMin: 10000, portRangeMax: 11000 }, 10250),
-                true,
-            );
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp" }, 10250), true);
-            assert.strictEqual(admitsTcpPort({}, 10250), true);
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp", portRangeMin: 0, portRangeMax: 0 }, 10250), true);
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp", portRangeMin: 22, portRangeMax: 22 }, 10250), false);
-            assert.strictEqual(admitsTcpPort({ protocol: "udp" }, 10250), false);
-            assert.strictEqual(admitsTcpPort({ protocol: "icmp" }, 10250), false);
-            const u = unknownAt("protocol");
-            assert.strictEqual(admitsTcpPort({ protocol: u }, 10250), u);
-            assert.strictEqual(admitsTcpPort({ protocol: u, portRangeMin: 22, portRangeMax: 22 }, 10250), false);
-            const m = unknownAt("portRangeMax");
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp", portRangeMin: 10000, portRangeMax: m }, 10250), m);
-            assert.strictEqual(admitsTcpPort({ protocol: "udp", portRangeMin: 10000, portRangeMax: m }, 10250), false);
-        });
-
-        it("decides whether a rule admits everyone: a /0 prefix, or no remote at all", () => {
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "0.0.0.0/0" }), true);
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "::/0" }), true);
-            assert.strictEqual(admitsEveryone({}), true);
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "" }), true);
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "10.0.0.0/8" }), false);
-            assert.strictEqual(admitsEveryone({ remoteGroupId: "g" }), false);
-            // An unknown group id is still a group: the rule admits the group only.
-            assert.strictEqual(admitsEveryone({ remoteGroupId: unknownAt("remoteGroupId") }), false);
-            assert.ok(isUnknown(admitsEveryone({ remoteIpPrefix: unknownAt("remoteIpPrefix") })));
-        });
-
-        it("decides internet sources and allowed ports for the worker group", () => {
-            assert.strictEqual(fromInternet({ remoteIpPrefix: "198.51.100.0/24" }), true);
-            assert.strictEqual(fromInternet({ remoteIpPrefix: "192.168.1.0/24" }), false);
-            assert.strictEqual(fromInternet({}), true);
-            assert.strictEqual(fromInternet({ remoteGroupId: "g" }), false);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "tcp", portRangeMin: 22, portRangeMax: 22 }, [22]), true);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "tcp" }, [22]), false);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "icmp" }, [22]), false);
-            assert.strictEqual(onlyAllowedPorts({}, [22]), false);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "udp", portRangeMin: 53, portRangeMax: 53 }, [22]), false);
-        });
-    });
-
-    describe("CIDRs", () => {
-        it("tells private space from the internet", () => {
-            assert.ok(cidrWithin("10.1.0.0/16", "10.0.0.0/8"));
-            assert.ok(!cidrWithin("10.0.0.0/7", "10.0.0.0/8"));
-            assert.ok(cidrWithin("192.168.1.7", "192.168.0.0/16"));
-            assert.ok(!cidrWithin("fd00::/8", "10.0.0.0/8"));
-            for (const p of [
-                "0.0.0.0/0",
-                "::/0",
-                "198.51.100.0/24",
-                "8.8.8.8",
-                "2001:db8::/32",
-                "172.32.0.0/16",
-                "bogus",
-            ]) {
-                assert.ok(reachesInternet(p), p);
-            }
-            for (const p of [
-                "10.0.0.0/24",
-                "172.16.5.0/24",
-                "192.168.1.0/24",
-                "100.64.0.0/10",
-                "fd12::/16",
-                "fe80::/64",
-            ]) {
-                assert.ok(!reachesInternet(p), p);
-            }
-        });
-    });
-
     describe("images", () => {
         it("parses registry ports, tags and digests", () => {
             assert.deepStrictEqual(parseImage("registry.k8s.io/kas-network-proxy/proxy-server:v0.34.0"), {
@@ -236,25 +128,6 @@ describe("policy helpers", () => {
             for (const image of ["nginx", "nginx:latest", "localhost:5000/etcd", "x/y:stable", "x/y@sha256:short"]) {
                 assert.ok(unpinnedReason(image), image);
             }
-        });
-    });
-
-    describe("label selectors", () => {
-        const labels = { "app.kubernetes.io/name": "kube-apiserver", tier: "cp" };
-        it("applies matchLabels and every operator", () => {
-            assert.ok(selectorMatches({ matchLabels: { "app.kubernetes.io/name": "kube-apiserver" } }, labels));
-            assert.ok(!selectorMatches({ matchLabels: { "app.kubernetes.io/name": "etcd" } }, labels));
-            assert.ok(selectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["cp"] }] }, labels));
-            assert.ok(
-                !selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["cp"] }] }, labels),
-            );
-            assert.ok(selectorMatches({ matchExpressions: [{ key: "tier", operator: "Exists" }] }, labels));
-            assert.ok(!selectorMatches({ matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, labels));
-            assert.ok(!selectorMatches({ matchExpressions: [{ key: "tier", operator: "Bogus" }] }, labels));
-        });
-        it("matches all with {} and none without a selector", () => {
-            assert.ok(selectorMatches({}, labels));
-            assert.ok(!selectorMatches(undefined, labels));
         });
     });
 
@@ -300,50 +173,6 @@ describe("policy helpers", () => {
                 spec: { command: ["/proxy-agent"], args: ["--ca-cert=/a"] },
             });
             assert.strictEqual(flagValue(known, "agent-cert"), undefined);
-        });
-    });
-
-    describe("references between resources", () => {
-        const target = resource({}, { urn: "urn:target" });
-        it("follows property dependencies even when the id is unknown", () => {
-            const u = unknownAt("listenerId");
-            assert.strictEqual(
-                refersTo(
-                    resource({ listenerId: u }, { propertyDependencies: { listenerId: ["urn:target"] } }),
-                    "listenerId",
-                    target,
-                ),
-                true,
-            );
-            assert.strictEqual(
-                refersTo(
-                    resource({ listenerId: u }, { propertyDependencies: { listenerId: ["urn:other"] } }),
-                    "listenerId",
-                    target,
-                ),
-                false,
-            );
-            assert.strictEqual(refersTo(resource({ listenerId: u }), "listenerId", target), u);
-        });
-        it("compares known ids, and never matches a literal to a resource whose id is unknown", () => {
-            const known = resource({ id: "abc" }, { urn: "urn:k" });
-            assert.strictEqual(refersTo(resource({ poolId: "abc" }), "poolId", known), true);
-            assert.strictEqual(refersTo(resource({ poolId: "xyz" }), "poolId", known), false);
-            assert.strictEqual(
-                refersTo(resource({ poolId: "abc" }), "poolId", resource({ id: unknownAt("id") })),
-                false,
-            );
-            assert.strictEqual(refersTo(resource({}), "poolId", known), false);
-        });
-        it("takes a namespace from metadata, else the provider, else default", () => {
-            assert.strictEqual(namespaceOf(resource({ metadata: { namespace: "a" } })), "a");
-            assert.strictEqual(
-                namespaceOf(
-                    resource({ metadata: {} }, { provider: { type: "p", urn: "u", props: { namespace: "b" } } }),
-                ),
-                "b",
-            );
-            assert.strictEqual(namespaceOf(resource({})), "default");
         });
     });
 
