@@ -113,17 +113,20 @@ export interface ContainerFlags {
 }
 
 export function containerFlags(c: Container): ContainerFlags {
-    const words: string[] = [];
+    const words: (string | null)[] = [];
     const unknowns: Unknown[] = [];
     for (const key of ["command", "args"]) {
         const entries = list(c.spec[key]);
         if (isUnknown(entries)) {
             unknowns.push(entries);
+            words.push(null);
             continue;
         }
         for (const word of entries) {
-            if (isUnknown(word)) unknowns.push(word);
-            else if (typeof word === "string") words.push(word);
+            if (isUnknown(word)) {
+                unknowns.push(word);
+                words.push(null);
+            } else if (typeof word === "string") words.push(word);
         }
     }
     return { flags: parseFlags(words), unknowns };

@@ -169,40 +169,6 @@ describe("policies one by one", () => {
         });
     });
 
-    describe("konnectivity-server-count (per workload)", () => {
-        const analyze = (replicas: number | undefined, args: string[], type = deploymentType) =>
-            violated(engine.analyze(workload(type, [server(args)], replicas === undefined ? {} : { replicas })));
-        it("flags a mismatch, and the default 1 against 3 replicas", () => {
-            assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count=2"]), ["konnectivity-server-count"]);
-            assert.deepStrictEqual(analyze(3, serverArgs), ["konnectivity-server-count"]);
-            assert.deepStrictEqual(analyze(undefined, [...serverArgs, "--server-count=2"]), [
-                "konnectivity-server-count",
-            ]);
-        });
-        it("accepts any static count from a server that publishes a lease (the agents count leases)", () => {
-            const leases = ["--enable-lease-controller", "--kubeconfig=/k/kubeconfig"];
-            assert.deepStrictEqual(analyze(3, [...serverArgs, ...leases, "--server-count=1"]), []);
-            assert.deepStrictEqual(analyze(3, [...serverArgs, "--enable-lease-controller=false", "--server-count=1"]), [
-                "konnectivity-server-count",
-            ]);
-        });
-        it("passes equal counts (also `--server-count 3` as two words) and a single default", () => {
-            assert.deepStrictEqual(analyze(3, [...serverArgs, "--server-count", "3"]), []);
-            assert.deepStrictEqual(analyze(undefined, serverArgs), []);
-            assert.deepStrictEqual(
-                analyze(2, [...serverArgs, "--server-count=2"], "kubernetes:apps/v1:StatefulSet"),
-                [],
-            );
-        });
-        it("treats unknown replicas as undecidable (advisory)", () => {
-            const a = engine.analyze(workload(deploymentType, [server(serverArgs)], { replicas: unknownValue }));
-            assert.deepStrictEqual(
-                a.diagnostics.map((d) => d.enforcementLevel),
-                ["advisory"],
-            );
-        });
-    });
-
     describe("konnectivity-mtls and images-pinned (every workload kind)", () => {
         const kinds = [
             deploymentType,
