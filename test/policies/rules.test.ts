@@ -18,28 +18,6 @@ function res(type: string, props: Record<string, unknown>, extra: Partial<Engine
 const ruleType = "openstack:networking/secGroupRule:SecGroupRule";
 const deploymentType = "kubernetes:apps/v1:Deployment";
 
-function workload(type: string, containers: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
-    const podSpec = { containers };
-    const props: Record<string, Record<string, unknown>> = {
-        "kubernetes:core/v1:Pod": { spec: podSpec },
-        "kubernetes:batch/v1:CronJob": { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } },
-    };
-    return res(type, props[type] ?? { spec: { template: { spec: podSpec }, ...extra } });
-}
-
-const serverArgs = [
-    "--uds-name=/s/k.sock",
-    "--cluster-ca-cert=/c/ca.crt",
-    "--cluster-cert=/c/tls.crt",
-    "--cluster-key=/c/tls.key",
-    "--keepalive-time=30s",
-];
-const server = (args: string[]) => ({
-    name: "konnectivity-server",
-    image: "registry.k8s.io/kas-network-proxy/proxy-server:v0.34.0",
-    args,
-});
-
 describe("policies one by one", () => {
     it("every policy has a unique name, a description, a default level and remediation steps", () => {
         assert.strictEqual(new Set(policies.map((p) => p.name)).size, policies.length);
@@ -166,52 +144,6 @@ describe("policies one by one", () => {
             assert.deepStrictEqual(analysis.notApplicable, [
                 { policyName: "workers-no-internet-ingress", reason: "the stack has no worker security group" },
             ]);
-        });
-    });
-
-    describe("konnectivity-mtls and images-pinned (every workload kind)", () => {
-        const kinds = [
-            deploymentType,
-            "kubernetes:apps/v1:StatefulSet",
-            "kubernetes:apps/v1:DaemonSet",
-            "kubernetes:batch/v1:Job",
-            "kubernetes:batch/v1:CronJob",
-            "kubernetes:core/v1:Pod",
-        ];
-        for (const kind of kinds) {
-            it(`checks a ${kind.split(":")[2]}`, () => {
-                const agent = (args: string[], image = "registry.k8s.io/kas-network-proxy/proxy-agent:v0.34.0") => ({
-                    name: "konnectivity-agent",
-                    image,
-                    args,
-                });
-                const good = ["--ca-cert=/c/ca.crt", "--agent-cert=/c/a.crt", "--agent-key=/c/a.key"];
-                assert.deepStrictEqual(violated(engine.analyze(workload(kind, [agent(good)]))), []);
-                assert.deepStrictEqual(violated(engine.analyze(workload(kind, [agent(good.slice(1))]))), [
-                    "konnectivity-mtls",
-                ]);
-                assert.deepStrictEqual(violated(engine.analyze(workload(kind, [agent(good, "busybox")]))), [
-                    "images-pinned",
-                ]);
-            });
-        }
-        it("identifies a server by its image when the container has another name", () => {
-            const renamed = { ...server(serverArgs.slice(0, 2)), name: "proxy" };
-            assert.deepStrictEqual(violated(engine.analyze(workload(deploymentType, [renamed]))), [
-                "konnectivity-mtls",
-            ]);
-        });
-        it("checks init containers' images too", () => {
-            const pod = res("kubernetes:core/v1:Pod", {
-                spec: {
-                    initContainers: [{ name: "init", image: "alpine" }],
-                    containers: [{ name: "c", image: "alpine:3.20" }],
-                },
-            });
-            assert.match(
-                engine.analyze(pod).diagnostics[0].message,
-                /container "init" of r\d+ runs alpine: it has no tag/,
-            );
         });
     });
 });
