@@ -47,6 +47,9 @@ function mountFor(container: Container, path: string): { volume: string; inVolum
         const mountPath = get(m, "mountPath");
         const volume = get(m, "name");
         const subPath = get(m, "subPath");
+        // A mount not known yet may be the one that holds the file.
+        const unknown = [mountPath, volume, subPath].find(isUnknown);
+        if (unknown !== undefined) return unknown;
         if (typeof mountPath !== "string" || typeof volume !== "string") continue;
         if (typeof subPath === "string" && subPath !== "") {
             if (path === mountPath) return { volume, inVolume: subPath };

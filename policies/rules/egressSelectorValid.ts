@@ -1,6 +1,6 @@
 import { parseEgressSelector, validateEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { describeSource, documentsOfKind, FileSource, readFlagFile, sameSource } from "../lib/files";
-import { get, isUnknown, list } from "../lib/known";
+import { get, isUnknown, list, Unknown } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
 import { Resource } from "../lib/resources";
 import {
@@ -16,9 +16,9 @@ import {
 
 /** The unix socket the `cluster` egress goes to, and the konnectivity-server --mode that speaks its protocol. */
 export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" | "http-connect" } | undefined {
-    const cluster = list(get(config, "egressSelections"));
-    if (isUnknown(cluster)) return undefined;
-    const selection = cluster.find((s) => String(get(s, "name")).toLowerCase() === "cluster");
+    const selections = get(config, "egressSelections");
+    if (!Array.isArray(selections)) return undefined;
+    const selection = selections.find((s) => String(get(s, "name")).toLowerCase() === "cluster");
     const protocol = get(selection, "connection", "proxyProtocol");
     const udsName = get(selection, "connection", "transport", "uds", "udsName");
     if (typeof udsName !== "string" || (protocol !== "GRPC" && protocol !== "HTTPConnect")) return undefined;
@@ -26,13 +26,16 @@ export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" 
 }
 
 /** The volume holding a file: the mount whose path is the longest prefix of the file's path. */
-function volumeHolding(container: Container, file: string): string | undefined {
+function volumeHolding(container: Container, file: string): string | undefined | Unknown {
     const mounts = list(container.spec.volumeMounts);
-    if (isUnknown(mounts)) return undefined;
+    if (isUnknown(mounts)) return mounts;
     let best: { name: string; length: number } | undefined;
     for (const m of mounts) {
         const path = get(m, "mountPath");
         const name = get(m, "name");
+        // A mount not known yet may be the one that holds the file.
+        const unknown = [path, name].find(isUnknown);
+        if (unknown !== undefined) return unknown;
         if (typeof path !== "string" || typeof name !== "string") continue;
         const dir = path.endsWith("/") ? path : `${path}/`;
         if (file.startsWith(dir) && (best === undefined || dir.length > best.length))
@@ -143,7 +146,9 @@ function checkPod(
         }
         const serverVolume = volumeHolding(server, socket.udsName);
         const apiserverVolume = volumeHolding(apiserver, socket.udsName);
-        if (serverVolume === undefined || serverVolume !== apiserverVolume) {
+        if (isUnknown(serverVolume)) report.unknown(serverVolume);
+        else if (isUnknown(apiserverVolume)) report.unknown(apiserverVolume);
+        else if (serverVolume === undefined || serverVolume !== apiserverVolume) {
             report.violation(
                 `${intro}, but ${containerLabel(server)} and ${containerLabel(apiserver)} do not share the socket's ` +
                     `directory (${serverVolume ?? "no volume"} vs ${apiserverVolume ?? "no volume"}). Mount one emptyDir ` +
