@@ -157,7 +157,8 @@ export function placedContainers(
 ): { found: PlacedContainer[]; unknowns: Unknown[] } {
     const found: PlacedContainer[] = [];
     const unknowns: Unknown[] = [];
-    for (const workload of resources.filter(isWorkload)) {
+    // What is no workload has no pod template, so no containers.
+    for (const workload of resources) {
         const template = podTemplate(workload);
         const { containers, unknowns: missing } = containersOf(template);
         unknowns.push(...missing);
