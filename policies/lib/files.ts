@@ -100,10 +100,8 @@ function objectFor(resources: readonly Resource[], workload: Resource, c: Candid
     if (isUnknown(c.name)) return c.name;
     const type = c.kind === "ConfigMap" ? types.configMap : types.secret;
     for (const r of ofType(resources, type)) {
-        const name = objectName(r);
-        if (isUnknown(name)) continue;
-        const here = sameNamespace(r, workload);
-        if (name === c.name && here === true) return r;
+        // A name not known yet is no match: the volume names a known one.
+        if (objectName(r) === c.name && sameNamespace(r, workload) === true) return r;
     }
     return undefined;
 }
@@ -153,10 +151,8 @@ export function fileText(source: FileSource): string | Unknown | undefined {
     if (isUnknown(plainValue) || typeof plainValue === "string") return plainValue;
     const encoded = get(resource.props, encodedKey, key);
     if (isUnknown(encoded)) return encoded;
-    if (typeof encoded === "string") return Buffer.from(encoded, "base64").toString("utf8");
-    // A whole data map not known yet may hold the key.
-    const maps = [get(resource.props, plainKey), get(resource.props, encodedKey)];
-    return maps.find(isUnknown);
+    // (A whole data map not known yet makes `get` answer Unknown above.)
+    return typeof encoded === "string" ? Buffer.from(encoded, "base64").toString("utf8") : undefined;
 }
 
 /** How a lookup is described in a message. */
@@ -196,7 +192,7 @@ export function documentsOfKind(
                     unknowns.push(text);
                     continue;
                 }
-                if (typeof text !== "string" || !text.includes(kind)) continue;
+                if (typeof text !== "string") continue;
                 const { value: document } = parseYamlDocument(text);
                 if (get(document, "kind") === kind) found.push({ source, text, document });
             }
@@ -274,10 +270,11 @@ export function readFlagFile(
     }
     if ("elsewhere" in file) return undefined;
     const where = `${who} reads --${flag}=${file.path}`;
-    if ("missing" in file || file.text === undefined) {
-        const why = "missing" in file ? file.missing : `${describeSource(file.source)} does not exist`;
+    const exits = (why: string) => {
         report.violation(`${where}, but ${why}: it exits at start.`, placed.workload.urn);
         return undefined;
-    }
+    };
+    if ("missing" in file) return exits(file.missing);
+    if (file.text === undefined) return exits(`${describeSource(file.source)} does not exist`);
     return { path: file.path, source: file.source, text: file.text, where };
 }

@@ -45,7 +45,7 @@ export function parseIntFlag(value: string): number | undefined {
     if (!match) return undefined;
     const digits = match[2].replace(/_/g, "");
     const legacyOctal = /^0\d/.test(digits);
-    const magnitude = BigInt(legacyOctal ? `0o${digits.slice(1)}` : digits);
+    const magnitude = BigInt(legacyOctal ? `0o${digits}` : digits);
     const signed = match[1] === "-" ? -magnitude : magnitude;
     if (signed > int64Max || signed < -int64Max - 1n) return undefined;
     return Number(signed);

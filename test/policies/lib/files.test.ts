@@ -230,6 +230,18 @@ describe("files a container reads", () => {
             it(`reads ${what}`, () =>
                 assert.deepStrictEqual(read(volumes, mounts, "/etc/c/a.yaml", resources), expected));
         }
+        it("names the kind of object a file is in, projected or not", () => {
+            const kind = (volume: unknown, path = "/etc/c/k.pem") => {
+                const lookup = lookupFile(stack, workload, { spec: { volumes: [volume] } }, container(mounts), path);
+                return "found" in lookup ? lookup.found.kind : lookup;
+            };
+            assert.strictEqual(kind({ name: "v", secret: { secretName: "keys" } }), "Secret");
+            assert.strictEqual(kind({ name: "v", projected: { sources: [{ secret: { name: "keys" } }] } }), "Secret");
+            assert.strictEqual(
+                kind({ name: "v", projected: { sources: [{ configMap: { name: "conf" } }] } }, "/etc/c/a.yaml"),
+                "ConfigMap",
+            );
+        });
         it("reads a Secret volume's key, base64-decoded", () =>
             assert.deepStrictEqual(read([{ name: "v", secret: { secretName: "keys" } }], mounts, "/etc/c/k.pem"), {
                 text: "K",
@@ -321,6 +333,13 @@ describe("files a container reads", () => {
             assert.strictEqual(found[0].text, doc);
             assert.deepStrictEqual(unknowns, []);
         });
+        it("skips values that are no text", () =>
+            assert.deepStrictEqual(
+                documentsOfKind([object("ConfigMap", "a", { data: { x: 1, y: null, z: doc } })], "Wanted").found.map(
+                    (d) => d.source.key,
+                ),
+                ["z"],
+            ));
         it("does not take a document that only mentions the kind", () =>
             assert.deepStrictEqual(
                 documentsOfKind([object("ConfigMap", "a", { data: { x: "kind: Other\nnote: Wanted\n" } })], "Wanted")

@@ -11,6 +11,7 @@ import {
     isKonnectivityAgent,
     isKonnectivityServer,
     isKubeApiserver,
+    isWorkload,
     placedContainers,
     podTemplate,
     replicasOf,
@@ -52,6 +53,13 @@ describe("workloads", () => {
             it(`finds the template of a ${type.split(":")[2]}`, () =>
                 assert.strictEqual(podTemplate(resource(type, props)), type === types.pod ? props : template));
         }
+        it("knows workloads by type", () => {
+            assert.deepStrictEqual(
+                table.map(([type]) => isWorkload({ type })),
+                table.map(() => true),
+            );
+            assert.strictEqual(isWorkload({ type: types.configMap }), false);
+        });
         it("has none for what is no workload", () =>
             assert.strictEqual(podTemplate(resource(types.configMap, { spec: { template } })), undefined));
     });
@@ -121,6 +129,7 @@ describe("workloads", () => {
             ["not hyperkube running something else", { command: ["hyperkube", "kubelet"] }, ""],
             ["not hyperkube alone", { command: ["hyperkube"] }, ""],
             ["nothing from an image that is no text", { image: 7, command: ["sh"] }, ""],
+            ["nothing from an image list that reads like images", { image: ["etcd:3", "x/kube-apiserver:v1"] }, ""],
             ["nothing from a command not known yet", { command: unknown("command") }, ""],
             ["nothing from nothing", {}, ""],
         ];
