@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadSettings } from "../components/config";
+import { isUnresolved, tenantSchema } from "../components/config/schema";
 import { devInlineConfig, devObject } from "./fixtures";
 
 // The config schema's rules, each with a value just inside and one just outside: a change to the
@@ -527,4 +528,192 @@ describe("config schema, rule by rule", () => {
             /^must be a project id$/,
         );
     });
+});
+
+describe("config schema, the exact problem of each cross-key rule", () => {
+    const openvpn =
+        "in openvpn mode the tunnel network must be disjoint from the worker, pod, service and seed networks";
+    const routed =
+        "in openvpn mode the apiserver pods route this network into the tunnel, so it must not hold the seed's nodes";
+    const taken = "the usual agent port is 8132 (taken: 1194, 6443, 8133, 8134)";
+    // [what, change, the one problem it gives]; a change marked openvpn is accepted in konnectivity mode.
+    const rules: [string, Obj, string, boolean][] = [
+        ...(
+            [
+                ["172.25.8.0/24", "podCidr (172.25.0.0/16)"],
+                ["10.240.16.0/24", "serviceCidr (10.240.16.0/20)"],
+                ["192.168.1.0/28", "workerTenant.network.cidr (192.168.1.0/24)"],
+                ["10.0.0.0/28", "controlPlaneTenant.network.cidr (10.0.0.0/24)"],
+            ] as const
+        ).map(([cidr, what]): [string, Obj, string, boolean] => [
+            `the OpenVPN network apart from ${what}`,
+            { openvpnCidr: cidr },
+            `openvpnCidr: overlaps ${what}; ${openvpn}`,
+            true,
+        ]),
+        [
+            "pods apart from the seed in openvpn mode",
+            { podCidr: "10.0.0.0/16" },
+            `podCidr: overlaps controlPlaneTenant.network.cidr (10.0.0.0/24); ${routed}`,
+            true,
+        ],
+        [
+            "services apart from the seed in openvpn mode",
+            { serviceCidr: "10.0.0.0/24" },
+            `serviceCidr: overlaps controlPlaneTenant.network.cidr (10.0.0.0/24); ${routed}`,
+            true,
+        ],
+        [
+            "workers apart from the seed in openvpn mode",
+            { workerTenant: { ...worker, network: { cidr: "10.0.0.0/25" } } },
+            `workerTenant.network.cidr: overlaps controlPlaneTenant.network.cidr (10.0.0.0/24); ${routed}`,
+            true,
+        ],
+        [
+            "an OpenVPN network of /28 at least",
+            { openvpnCidr: "10.20.0.0/29" },
+            "openvpnCidr: must be /28 or larger: the server, every apiserver replica's client (and one more during a rollout) and the user cluster's client each take an address",
+            false,
+        ],
+        [
+            "an OpenVPN network that is a CIDR",
+            { openvpnCidr: "tun0" },
+            "openvpnCidr: must be a CIDR such as 10.0.0.0/24",
+            false,
+        ],
+        [
+            "the tunnel port is not the apiserver's",
+            { tunnelPort: 6443 },
+            `tunnelPort: is taken by the apiserver on the load balancer; ${taken}`,
+            false,
+        ],
+        [
+            "the tunnel port is not OpenVPN's",
+            { tunnelPort: 1194 },
+            `tunnelPort: is taken by OpenVPN on the load balancer; ${taken}`,
+            false,
+        ],
+        [
+            "the tunnel port is not the admin port",
+            { tunnelPort: 8133 },
+            `tunnelPort: is taken by konnectivity-server's admin port; ${taken}`,
+            false,
+        ],
+        [
+            "the tunnel port is not the health port",
+            { tunnelPort: 8134 },
+            `tunnelPort: is taken by konnectivity-server's health port; ${taken}`,
+            false,
+        ],
+        [
+            "services apart from pods",
+            { serviceCidr: "172.25.0.0/20" },
+            "serviceCidr: overlaps podCidr (172.25.0.0/16); pod, service and worker networks must be disjoint",
+            false,
+        ],
+        [
+            "the control plane adopts its project",
+            { controlPlaneTenant: { ...cp, project: { name: "gks-seed" } } },
+            "controlPlaneTenant.project: a cluster adopts the control-plane project (project.id), which holds the seed's network and so exists before any cluster; the platform stack (platform/) creates it. Or set platformStack",
+            false,
+        ],
+        [
+            "application credentials cannot create a project",
+            {
+                workerTenant: {
+                    ...worker,
+                    credentials: { applicationCredentialId: "a", authUrl: "https://k/v3" },
+                },
+            },
+            "workerTenant.credentials.applicationCredentialId: cannot create a project: application credentials are bound to their own project. Use credentials.cloud or credentials.userName, or adopt the project with project.id",
+            false,
+        ],
+        [
+            "an allowlist entry is a CIDR",
+            { sshAllowedCidrs: ["198.51.100.7"] },
+            "sshAllowedCidrs[0]: must be a CIDR such as 10.0.0.0/24",
+            false,
+        ],
+        [
+            "an allowlist entry is a network address",
+            { sshAllowedCidrs: ["2001:db8::1/64"] },
+            "sshAllowedCidrs[0]: has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)",
+            false,
+        ],
+    ];
+    for (const [rule, change, problem, openvpnOnly] of rules) {
+        it(rule, () => {
+            const mode = openvpnOnly ? { tunnelMode: "openvpn" } : {};
+            assert.deepStrictEqual(problems({ ...mode, ...change }), [problem]);
+            if (openvpnOnly) assert.deepStrictEqual(problems(change), []);
+        });
+    }
+
+    it("gives a value that is no CIDR that one problem, wherever a CIDR goes", () => {
+        const notCidr = "must be a CIDR such as 10.0.0.0/24";
+        for (const [change, key] of [
+            [{ podCidr: "tun0" }, "podCidr"],
+            [{ serviceCidr: "tun0" }, "serviceCidr"],
+            [{ tunnelMode: "openvpn", openvpnCidr: "tun0" }, "openvpnCidr"],
+            [{ workerTenant: { ...worker, network: { cidr: "tun0" } } }, "workerTenant.network.cidr"],
+            [{ apiAllowedCidrs: ["tun0"] }, "apiAllowedCidrs[0]"],
+        ] as const) {
+            assert.deepStrictEqual(problems(change), [`${key}: ${notCidr}`], key);
+        }
+        assert.deepStrictEqual(problems({ podCidr: "fd00::/8" }), ["podCidr: must be an IPv4 CIDR"]);
+    });
+
+    it("takes etcdReplicas as a number or as text, nothing else", () => {
+        for (const ok of [3, "3", " 5 "]) assert.deepStrictEqual(problems({ etcdReplicas: ok }), [], String(ok));
+        for (const bad of [true, "3.0", "x3", "three"]) {
+            assert.deepStrictEqual(
+                problems({ etcdReplicas: bad }),
+                ["etcdReplicas: allowed: 1, 3 or 5 (an odd quorum)"],
+                String(bad),
+            );
+        }
+    });
+
+    it("takes an OpenVPN network of exactly /28 and a pool that runs the cluster's version", () => {
+        assert.deepStrictEqual(problems({ tunnelMode: "openvpn", openvpnCidr: "10.20.0.0/28" }), []);
+        assert.deepStrictEqual(problems({ workerPools: [{ ...pool, kubernetesVersion: "1.36" }] }), []);
+    });
+});
+
+describe("config schema, ids another resource provides later", () => {
+    const tenant = (network: Obj) =>
+        tenantSchema.safeParse({ ...worker, network: { cidr: "192.168.1.0/24", ...network } });
+
+    it("passes Outputs and Promises through unchecked, each as an Output of its value", async () => {
+        const ids = { networkId: pulumi.output(""), subnetId: Promise.resolve("s-1"), routerId: pulumi.output("r") };
+        const parsed = tenant(ids);
+        assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
+        const values = await Promise.all(
+            (["networkId", "subnetId", "routerId"] as const).map((key) => {
+                const id = parsed.data.network[key];
+                assert.ok(pulumi.Output.isInstance(id), key);
+                return new Promise((resolve) => id.apply(resolve));
+            }),
+        );
+        assert.deepStrictEqual(values, ["", "s-1", "r"]);
+        assert.ok(isUnresolved(ids.networkId) && isUnresolved(ids.subnetId));
+        assert.ok(!isUnresolved("n") && !isUnresolved({ then: "x" }) && !isUnresolved(undefined));
+    });
+
+    it("checks an id that is known now, at its own key", () => {
+        const parsed = tenant({ networkId: " ", subnetId: pulumi.output("s"), routerId: "r" });
+        assert.ok(!parsed.success);
+        assert.deepStrictEqual(
+            parsed.error.issues.map((i) => [i.path.join("."), i.message]),
+            [["network.networkId", "must be a network id"]],
+        );
+    });
+});
+
+describe("config schema, all problems at once", () => {
+    it("reports field problems and cross-key problems of one config together", () =>
+        assert.deepStrictEqual(problems({ sshAllowedCidrs: ["10.0.0.5/24"], serviceCidr: "172.25.0.0/20" }), [
+            "sshAllowedCidrs[0]: has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)",
+            "serviceCidr: overlaps podCidr (172.25.0.0/16); pod, service and worker networks must be disjoint",
+        ]));
 });

@@ -25,6 +25,11 @@ import { supportedKubernetesVersions } from "./versions";
  * misspelled key inside it is reported by name with the nearest known key.
  */
 
+/** A problem at `path` below the value being refined ([]: the value itself); later checks still run. */
+function issueAt(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
+    ctx.addIssue({ code: "custom", path, message });
+}
+
 /** Known keys of every strict object, by the name its path ends in (seed, project, ...). */
 const objectKeys = new Map<string, readonly string[]>();
 
@@ -59,11 +64,12 @@ export function isUnresolved(value: unknown): value is Unresolved<unknown> {
 
 /**
  * A value that is checked by `schema` when it is known now, and passed through unchecked when
- * it is an Output or a Promise (an id from another resource or stack).
+ * it is an Output or a Promise (an id from another resource or stack). A Promise comes out as an
+ * Output: a transform that returns a Promise makes zod's synchronous parse fail.
  */
 export const unresolvedOr = <T>(schema: z.ZodType<T>) =>
-    z.unknown().transform((value, ctx): T | Unresolved<T> => {
-        if (isUnresolved(value)) return value as Unresolved<T>;
+    z.unknown().transform((value, ctx): T | pulumi.Output<T> => {
+        if (isUnresolved(value)) return pulumi.output(value as Unresolved<T>) as pulumi.Output<T>;
         const parsed = schema.safeParse(value);
         if (parsed.success) return parsed.data;
         for (const issue of parsed.error.issues) {
@@ -72,9 +78,12 @@ export const unresolvedOr = <T>(schema: z.ZodType<T>) =>
         return z.NEVER;
     });
 
+/** Stack config values arrive as text: " 3 " is the number 3, anything else stays as it is. */
+const numberFromText = (v: unknown): unknown => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
+
 const wholeNumber = (min: number, max: number, what = "a whole number") =>
     z.preprocess(
-        (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+        numberFromText,
         z
             .int({ error: `must be ${what} from ${min} to ${max}` })
             .min(min, `must be ${what} from ${min} to ${max}`)
@@ -93,18 +102,21 @@ export const dnsLabel = z
     );
 
 const anyCidr = z.string({ error: "must be a CIDR such as 10.0.0.0/24" }).superRefine((v, ctx) => {
-    if (!parseCidr(v) || !v.includes("/")) {
-        ctx.addIssue({ code: "custom", message: "must be a CIDR such as 10.0.0.0/24" });
+    if (!parseCidr(v)) {
+        issueAt(ctx, [], "must be a CIDR such as 10.0.0.0/24");
     } else if (hasHostBits(v)) {
-        ctx.addIssue({
-            code: "custom",
-            message: "has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)",
-        });
+        issueAt(ctx, [], "has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)");
     }
 });
 
 /** An IPv4 network address in CIDR notation. */
-export const cidr = anyCidr.refine((v) => parseCidr(v)?.address.kind() === "ipv4", "must be an IPv4 CIDR");
+export const cidr = anyCidr.refine((v) => parseCidr(v)?.address.kind() !== "ipv6", "must be an IPv4 CIDR");
+
+/** A rule on a CIDR's prefix length; a value that is no CIDR at all has that one problem only. */
+const prefixLength = (ok: (bits: number) => boolean) => (v: string) => {
+    const parsed = parseCidr(v);
+    return parsed === undefined || ok(parsed.bits);
+};
 
 export const ipv4 = z
     .string({ error: "must be an IPv4 address" })
@@ -132,19 +144,12 @@ const project = strictObject(["project"], {
     roles: z.array(nonEmpty("a role name")).min(1, "must name at least one role").optional(),
 }).superRefine((p, ctx) => {
     if ((p.id === undefined) === (p.name === undefined)) {
-        ctx.addIssue({
-            code: "custom",
-            message: "set exactly one of project.id (adopt an existing project) or project.name (create one)",
-        });
+        issueAt(ctx, [], "set exactly one of project.id (adopt an existing project) or project.name (create one)");
     }
     if (p.id !== undefined) {
         for (const key of ["domainId", "description", "roles"] as const) {
             if (p[key] !== undefined) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: [key],
-                    message: "only applies when the stack creates the project (project.name)",
-                });
+                issueAt(ctx, [key], "only applies when the stack creates the project (project.name)");
             }
         }
     }
@@ -158,10 +163,11 @@ const network = strictObject(["network"], {
 }).superRefine((n, ctx) => {
     const ids = [n.networkId, n.subnetId, n.routerId].filter((v) => v !== undefined).length;
     if (ids !== 0 && ids !== 3) {
-        ctx.addIssue({
-            code: "custom",
-            message: "to adopt an existing network set all of networkId, subnetId and routerId; to create one set none",
-        });
+        issueAt(
+            ctx,
+            [],
+            "to adopt an existing network set all of networkId, subnetId and routerId; to create one set none",
+        );
     }
 });
 
@@ -177,26 +183,22 @@ const credentials = strictObject(["credentials"], {
 }).superRefine((c, ctx) => {
     const kinds = [c.cloud, c.applicationCredentialId, c.userName].filter((v) => v !== undefined).length;
     if (kinds !== 1) {
-        ctx.addIssue({
-            code: "custom",
-            message:
-                "set exactly one of credentials.cloud (clouds.yaml), credentials.applicationCredentialId or credentials.userName",
-        });
+        issueAt(
+            ctx,
+            [],
+            "set exactly one of credentials.cloud (clouds.yaml), credentials.applicationCredentialId or credentials.userName",
+        );
         return;
     }
     if (c.cloud === undefined && c.authUrl === undefined) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["authUrl"],
-            message: "is required with applicationCredentialId or userName",
-        });
+        issueAt(ctx, ["authUrl"], "is required with applicationCredentialId or userName");
     }
     if (c.userName !== undefined && c.projectName === undefined) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["projectName"],
-            message: "is required with userName: the project the user signs in to (the deployer's home project)",
-        });
+        issueAt(
+            ctx,
+            ["projectName"],
+            "is required with userName: the project the user signs in to (the deployer's home project)",
+        );
     }
 });
 
@@ -209,7 +211,7 @@ export const seedNodeAddresses = z
     .superRefine((addresses, ctx) =>
         addresses.forEach((address, i) => {
             if (addresses.indexOf(address) !== i) {
-                ctx.addIssue({ code: "custom", path: [i], message: "is listed twice", input: address });
+                issueAt(ctx, [i], "is listed twice");
             }
         }),
     );
@@ -260,7 +262,7 @@ export const clusterConfigShape = {
     apiserverReplicas: wholeNumber(1, 7).default(defaults.apiserverReplicas),
     etcdReplicas: z
         .preprocess(
-            (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+            numberFromText,
             z.union([z.literal(1), z.literal(3), z.literal(5)], { error: "allowed: 1, 3 or 5 (an odd quorum)" }),
         )
         .default(defaults.etcdReplicas),
@@ -315,13 +317,13 @@ export const clusterConfigShape = {
     openvpnNodePort: nodePort.default(defaults.openvpnNodePort),
     podCidr: ipv4Cidr
         .refine(
-            (v) => (parseCidr(v)?.bits ?? 32) < nodePodCidrMaskSize,
+            prefixLength((bits) => bits < nodePodCidrMaskSize),
             `must be larger than /${nodePodCidrMaskSize}, the pod range each node gets (kube-controller-manager --node-cidr-mask-size); a /16 fits 256 nodes`,
         )
         .default(defaults.podCidr),
     serviceCidr: ipv4Cidr
         .refine(
-            (v) => (parseCidr(v)?.bits ?? 0) >= 12,
+            prefixLength((bits) => bits >= 12),
             "must be /12 or smaller (kube-apiserver rejects larger service ranges)",
         )
         .default(defaults.serviceCidr),
@@ -349,7 +351,7 @@ export const clusterConfigShape = {
         .default([...defaults.tunnelAllowedCidrs]),
     openvpnCidr: ipv4Cidr
         .refine(
-            (v) => (parseCidr(v)?.bits ?? 32) <= 28,
+            prefixLength((bits) => bits <= 28),
             "must be /28 or larger: the server, every apiserver replica's client (and one more during a rollout) and the user cluster's client each take an address",
         )
         .default(defaults.openvpnCidr),
@@ -378,15 +380,13 @@ export const structuredKeys: ReadonlySet<string> = new Set([
 
 /** A cluster's raw configuration (without its secrets), objects parsed from JSON, and checked across keys. */
 export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, ctx) => {
-    const problem = (path: (string | number)[], message: string, input: unknown) =>
-        ctx.addIssue({ code: "custom", path, message, input });
+    const problem = (path: (string | number)[], message: string) => issueAt(ctx, path, message);
 
     const seedNodes = c.seed.nodeAddresses.length;
     if (c.etcdAntiAffinity === "required" && seedNodes < c.etcdReplicas) {
         problem(
             ["etcdAntiAffinity"],
             `needs at least as many seed nodes as etcd members: etcdReplicas is ${c.etcdReplicas}, seed.nodeAddresses lists ${seedNodes}; use auto or preferred (members may then share a node)`,
-            c.etcdAntiAffinity,
         );
     }
 
@@ -404,7 +404,6 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
                 problem(
                     ["openvpnCidr"],
                     `overlaps ${key} (${cidr}); in openvpn mode the tunnel network must be disjoint from the worker, pod, service and seed networks`,
-                    c.openvpnCidr,
                 );
             }
         }
@@ -413,7 +412,6 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
                 problem(
                     key.split("."),
                     `overlaps controlPlaneTenant.network.cidr (${seedCidr}); in openvpn mode the apiserver pods route this network into the tunnel, so it must not hold the seed's nodes`,
-                    cidr,
                 );
             }
         }
@@ -424,18 +422,16 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
         ["serviceCidr", c.serviceCidr],
         ["workerTenant.network.cidr", c.workerTenant.network.cidr],
     ];
-    for (let i = 0; i < networks.length; i++) {
-        for (let j = i + 1; j < networks.length; j++) {
-            if (cidrsOverlap(networks[i][1], networks[j][1])) {
-                const [key, value] = networks[j];
+    networks.forEach(([earlierKey, earlier], i) => {
+        for (const [key, cidr] of networks.slice(i + 1)) {
+            if (cidrsOverlap(earlier, cidr)) {
                 problem(
                     key.split("."),
-                    `overlaps ${networks[i][0]} (${networks[i][1]}); pod, service and worker networks must be disjoint`,
-                    value,
+                    `overlaps ${earlierKey} (${earlier}); pod, service and worker networks must be disjoint`,
                 );
             }
         }
-    }
+    });
 
     // The seed exists before any of its clusters: its nodes already sit on the control-plane
     // network, so a cluster adopts that network and its project; the platform stack
@@ -445,14 +441,12 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
         problem(
             ["controlPlaneTenant", "project"],
             "a cluster adopts the control-plane project (project.id), which holds the seed's network and so exists before any cluster; the platform stack (platform/) creates it. Or set platformStack",
-            cp.project,
         );
     }
     if (cp.network.networkId === undefined) {
         problem(
             ["controlPlaneTenant", "network"],
             "a cluster adopts the seed's network (networkId, subnetId, routerId): the seed nodes (seed.nodeAddresses) cannot already sit on a network this run creates; the platform stack (platform/) creates it. Or set platformStack",
-            cp.network,
         );
     }
     const seedCidr = cp.network.cidr;
@@ -461,7 +455,6 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
             problem(
                 ["seed", "nodeAddresses", i],
                 `is outside the control-plane tenant's subnet ${seedCidr} (controlPlaneTenant.network.cidr), where the load balancer reaches the seed nodes`,
-                address,
             );
         }
     });
@@ -473,7 +466,7 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
     ];
     ports.forEach(([key, port], i) => {
         const clash = ports.slice(0, i).find(([, other]) => other === port);
-        if (clash) problem([key], `equals ${clash[0]}; every NodePort of the cluster must be distinct`, port);
+        if (clash) problem([key], `equals ${clash[0]}; every NodePort of the cluster must be distinct`);
     });
     const taken: Record<number, string> = {
         [apiserverPort]: "the apiserver on the load balancer",
@@ -485,7 +478,6 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
         problem(
             ["tunnelPort"],
             `is taken by ${taken[c.tunnelPort]}; the usual agent port is 8132 (taken: ${Object.keys(taken).join(", ")})`,
-            c.tunnelPort,
         );
     }
 
@@ -493,44 +485,37 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
         problem(
             ["tunnelKeepaliveSeconds"],
             `must be shorter than lbIdleTimeoutSeconds (${c.lbIdleTimeoutSeconds}), or the load balancer cuts idle tunnels`,
-            c.tunnelKeepaliveSeconds,
         );
     }
     if (c.certEarlyRenewalHours >= c.certValidityHours) {
         problem(
             ["certEarlyRenewalHours"],
             `must be shorter than certValidityHours (${c.certValidityHours}), or every update renews every certificate`,
-            c.certEarlyRenewalHours,
         );
     }
     if (c.certValidityHours > c.caValidityHours) {
         problem(
             ["certValidityHours"],
             `must not exceed caValidityHours (${c.caValidityHours}): a certificate cannot outlive its CA`,
-            c.certValidityHours,
         );
     }
 
     c.workerPools.forEach((pool, i) => {
         if (c.workerPools.findIndex((p) => p.name === pool.name) !== i) {
-            problem(["workerPools", i, "name"], "names a pool twice; pool names must be unique", pool.name);
+            problem(["workerPools", i, "name"], "names a pool twice; pool names must be unique");
         }
         if (`${c.clusterName}-${pool.name}-${Math.max(pool.size - 1, 0)}`.length > 63) {
             problem(
                 ["workerPools", i, "name"],
                 `makes node names longer than 63 characters with clusterName ${c.clusterName}; shorten either`,
-                pool.name,
             );
         }
-        const version = pool.kubernetesVersion;
-        if (
-            version !== undefined &&
-            supportedKubernetesVersions.indexOf(version) > supportedKubernetesVersions.indexOf(c.kubernetesVersion)
-        ) {
+        // A pool without its own version runs the cluster's.
+        const version = pool.kubernetesVersion ?? c.kubernetesVersion;
+        if (supportedKubernetesVersions.indexOf(version) > supportedKubernetesVersions.indexOf(c.kubernetesVersion)) {
             problem(
                 ["workerPools", i, "kubernetesVersion"],
                 `is newer than kubernetesVersion (${c.kubernetesVersion}): a kubelet must not be newer than its apiserver`,
-                version,
             );
         }
     });
@@ -541,7 +526,6 @@ export const clusterConfigSchema = z.object(clusterConfigShape).superRefine((c, 
             problem(
                 [key, "credentials", "applicationCredentialId"],
                 "cannot create a project: application credentials are bound to their own project. Use credentials.cloud or credentials.userName, or adopt the project with project.id",
-                t.credentials.applicationCredentialId,
             );
         }
     }

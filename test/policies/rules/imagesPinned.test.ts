@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { parseImage } from "../../../policies/lib/images";
 import { levels, messages, notApplicable, only, types, unknownValue, workload } from "./fixtures";
 
 /** images-pinned: every container of every workload kind runs a version tag or a digest. */
@@ -15,6 +16,9 @@ describe("images-pinned", () => {
         `busybox@${digest}`,
         `busybox:latest@${digest}`,
         " alpine:3.20 ",
+        // A digest alone, and an algorithm with components (the OCI grammar's `algorithm-separator`).
+        `@${digest}`,
+        `busybox@sha256+b64u:${"a".repeat(64)}`,
     ];
     for (const image of pinned) it(`passes ${JSON.stringify(image)}`, () => assert.deepStrictEqual(check(image), []));
 
@@ -30,11 +34,24 @@ describe("images-pinned", () => {
         ["busybox@sha256:abc", 'its digest "sha256:abc" is not algorithm:hex'],
         [`busybox@${digest.replace("sha256:", "")}`, `its digest "${"a".repeat(64)}" is not algorithm:hex`],
         [`busybox@sha256:${"a".repeat(31)}`, `its digest "sha256:${"a".repeat(31)}" is not algorithm:hex`],
+        [`busybox@Sha256:${"a".repeat(64)}`, `its digest "Sha256:${"a".repeat(64)}" is not algorithm:hex`],
+        [`busybox@${digest}z`, `its digest "${digest}z" is not algorithm:hex`],
+        // Surrounding blanks are not part of the tag.
+        [" alpine:latest ", 'its tag is "latest"'],
     ];
     for (const [image, reason] of unpinned) {
         it(`flags ${image}: ${reason}`, () =>
             assert.deepStrictEqual(check(image), [`container "app" of web runs ${image}: ${reason}. ${tail}`]));
     }
+
+    it("reads name, tag and digest apart (a registry port is no tag)", () => {
+        assert.deepStrictEqual(parseImage(`localhost:5000/app:1.36@${digest}`), {
+            name: "localhost:5000/app",
+            tag: "1.36",
+            digest,
+        });
+        assert.deepStrictEqual(parseImage("localhost:5000/app"), { name: "localhost:5000/app", digest: undefined });
+    });
 
     for (const kind of [types.statefulSet, types.daemonSet, types.replicaSet, types.job, types.cronJob, types.pod]) {
         it(`checks a ${kind.split(":")[2]}`, () => assert.strictEqual(check("alpine", kind).length, 1));
