@@ -10,6 +10,7 @@ import {
     sameSource,
 } from "../../../policies/lib/files";
 import { Unknown } from "../../../policies/lib/known";
+import { plainResource, unknown } from "./plain";
 import type { Report } from "../../../policies/lib/policy";
 import { Resource, types } from "../../../policies/lib/resources";
 import { Container, PlacedContainer } from "../../../policies/lib/workloads";
@@ -19,15 +20,7 @@ import { Container, PlacedContainer } from "../../../policies/lib/workloads";
  * (mount, pod volume, ConfigMap or Secret key), its text, and configuration documents by kind.
  */
 describe("files a container reads", () => {
-    const unknown = (what: string) => new Unknown(new Error(what));
-    const resource = (type: string, props: Record<string, unknown>, name: string): Resource => ({
-        type,
-        name,
-        urn: `urn:${type}:${name}`,
-        props,
-        dependencies: [],
-        propertyDependencies: {},
-    });
+    const resource = plainResource;
     const object = (kind: "ConfigMap" | "Secret", name: string, fields: Record<string, unknown>, namespace = "ns") =>
         resource(
             kind === "ConfigMap" ? types.configMap : types.secret,

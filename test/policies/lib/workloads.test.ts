@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { Unknown } from "../../../policies/lib/known";
-import { Resource, types } from "../../../policies/lib/resources";
+import { plainResource, unknown } from "./plain";
+import { types } from "../../../policies/lib/resources";
 import {
     Container,
     containerFlags,
@@ -19,15 +20,7 @@ import {
 
 /** policies/lib/workloads.ts: pod templates, containers, what they run, their flags and replicas. */
 describe("workloads", () => {
-    const unknown = (what: string) => new Unknown(new Error(what));
-    const resource = (type: string, props: Record<string, unknown>, name = "w"): Resource => ({
-        type,
-        name,
-        urn: `urn:${type}:${name}`,
-        props,
-        dependencies: [],
-        propertyDependencies: {},
-    });
+    const resource = (type: string, props: Record<string, unknown>, name = "w") => plainResource(type, props, name);
     const container = (
         spec: Record<string, unknown>,
         kind: Container["kind"] = "containers",
