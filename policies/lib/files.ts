@@ -38,11 +38,21 @@ interface Candidate {
     readonly items: unknown;
 }
 
-/** The mount that holds `path`, and the path inside its volume. */
-function mountFor(container: Container, path: string): { volume: string; inVolume: string } | Unknown | undefined {
+/** Where a container's path is: the volume mounted there, and the path inside that volume. */
+export interface MountedPath {
+    readonly volume: string;
+    readonly inVolume: string;
+}
+
+/**
+ * The mount that holds `path`: the deepest mount directory above it (a `subPath` mount puts a
+ * directory of its volume there), or a `subPath` mount at the path itself.
+ */
+export function mountHolding(container: Container, path: string): MountedPath | Unknown | undefined {
     const mounts = list(container.spec.volumeMounts);
     if (isUnknown(mounts)) return mounts;
-    let best: { volume: string; inVolume: string; length: number } | undefined;
+    let best: MountedPath | undefined;
+    let depth = -1;
     for (const m of mounts) {
         const mountPath = get(m, "mountPath");
         const volume = get(m, "name");
@@ -51,13 +61,13 @@ function mountFor(container: Container, path: string): { volume: string; inVolum
         const unknown = [mountPath, volume, subPath].find(isUnknown);
         if (unknown !== undefined) return unknown;
         if (typeof mountPath !== "string" || typeof volume !== "string") continue;
-        if (typeof subPath === "string" && subPath !== "") {
-            if (path === mountPath) return { volume, inVolume: subPath };
-            continue;
-        }
+        const sub = typeof subPath === "string" ? subPath.replace(/\/+$/, "") : "";
+        if (sub !== "" && path === mountPath) return { volume, inVolume: sub };
         const dir = mountPath.endsWith("/") ? mountPath : `${mountPath}/`;
-        if (path.startsWith(dir) && (best === undefined || dir.length > best.length)) {
-            best = { volume, inVolume: path.slice(dir.length), length: dir.length };
+        if (path.startsWith(dir) && dir.length > depth) {
+            const rest = path.slice(dir.length);
+            best = { volume, inVolume: sub === "" ? rest : `${sub}/${rest}` };
+            depth = dir.length;
         }
     }
     return best;
@@ -114,7 +124,7 @@ export function lookupFile(
     container: Container,
     path: string,
 ): FileLookup {
-    const mount = mountFor(container, path);
+    const mount = mountHolding(container, path);
     if (isUnknown(mount)) return { unknown: mount };
     if (mount === undefined)
         return { missing: `no volume is mounted at ${path.slice(0, path.lastIndexOf("/")) || "/"}` };

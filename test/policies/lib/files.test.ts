@@ -63,10 +63,10 @@ describe("files a container reads", () => {
                 { text: "A", key: "a.yaml" },
             ],
             [
-                "a subPath mount elsewhere is no directory",
-                at("/etc/c", { subPath: "a.yaml" }),
+                "a subPath mount as a directory of its volume",
+                at("/etc/c", { subPath: "sub" }),
                 "/etc/c/a.yaml",
-                { missing: "no volume is mounted at /etc/c" },
+                { missing: "volume v holds no sub/a.yaml" },
             ],
             [
                 "an empty subPath mounts the whole volume",
@@ -99,6 +99,17 @@ describe("files a container reads", () => {
                 assert.deepStrictEqual(read(volumes, mounts, "/etc/c/a.yaml"), { text: "A", key: "a.yaml" });
                 assert.deepStrictEqual(read(volumes, mounts, "/etc/a.yaml"), {
                     elsewhere: "/etc/a.yaml is on a volume of type emptyDir",
+                });
+            }
+        });
+        it("finds a key through items under a subPath directory (a trailing slash is the same directory)", () => {
+            const volumes = [
+                { name: "v", configMap: { name: "conf", items: [{ key: "b.yaml", path: "sub/x.yaml" }] } },
+            ];
+            for (const subPath of ["sub", "sub/"]) {
+                assert.deepStrictEqual(read(volumes, at("/etc/c", { subPath }), "/etc/c/x.yaml"), {
+                    text: "B",
+                    key: "b.yaml",
                 });
             }
         });

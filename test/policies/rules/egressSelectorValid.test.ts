@@ -200,6 +200,24 @@ describe("egress-selector-valid", () => {
                 [],
             ],
             [
+                "the same directory of a volume through subPaths",
+                [{ name: "uds", mountPath: "/run/konnectivity", subPath: "sock" }],
+                [{ name: "uds", mountPath: "/run/konnectivity", subPath: "sock/" }],
+                [],
+            ],
+            [
+                "other directories of one volume through subPaths",
+                [{ name: "uds", mountPath: "/run/konnectivity", subPath: "a" }],
+                [{ name: "uds", mountPath: "/run/konnectivity" }],
+                [share("uds/a", "uds")],
+            ],
+            [
+                "the socket's directory at two places of one volume",
+                [{ name: "uds", mountPath: "/run/konnectivity" }],
+                [{ name: "uds", mountPath: "/run/konnectivity", subPath: "a/b" }],
+                [share("uds", "uds/a/b")],
+            ],
+            [
                 "the same volume at a parent directory",
                 [{ name: "uds", mountPath: "/run" }],
                 [{ name: "uds", mountPath: "/run/" }],
