@@ -36,8 +36,9 @@ export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" 
 /** A socket's place for messages: its volume, and the directory in it when a subPath put one there. */
 function describeMount(m: MountedPath | undefined): string {
     if (m === undefined) return "no volume";
-    const dir = m.inVolume.lastIndexOf("/");
-    return dir < 0 ? m.volume : `${m.volume}/${m.inVolume.slice(0, dir)}`;
+    const dirs = m.inVolume.split("/");
+    dirs.pop();
+    return [m.volume, ...dirs].join("/");
 }
 
 /** The configuration a file holds, and every reason kube-apiserver would refuse it. */

@@ -49,6 +49,13 @@ describe("files a container reads", () => {
             ["a file in the mounted directory", at("/etc/c"), "/etc/c/a.yaml", { text: "A", key: "a.yaml" }],
             ["a mount path with a trailing slash", at("/etc/c/"), "/etc/c/b.yaml", { text: "B", key: "b.yaml" }],
             ["no mount", [], "/etc/c/a.yaml", { missing: "no volume is mounted at /etc/c" }],
+            ["a mount at the root", at("/"), "/a.yaml", { text: "A", key: "a.yaml" }],
+            [
+                "not a directory mounted at the path itself",
+                at("/etc/c"),
+                "/etc/c",
+                { missing: "no volume is mounted at /etc" },
+            ],
             ["no mount, at the root", [], "/a.yaml", { missing: "no volume is mounted at /" }],
             [
                 "a directory whose name only begins the same",
@@ -106,7 +113,7 @@ describe("files a container reads", () => {
             const volumes = [
                 { name: "v", configMap: { name: "conf", items: [{ key: "b.yaml", path: "sub/x.yaml" }] } },
             ];
-            for (const subPath of ["sub", "sub/"]) {
+            for (const subPath of ["sub", "sub/", "sub//"]) {
                 assert.deepStrictEqual(read(volumes, at("/etc/c", { subPath }), "/etc/c/x.yaml"), {
                     text: "B",
                     key: "b.yaml",
