@@ -31,8 +31,7 @@ export function cidrWithin(inner: string, outer: string): boolean {
     return a.address.match([b.address, b.bits]);
 }
 
-/** True when the prefix admits any internet address; an unparsable prefix counts as the internet. */
+/** True when the prefix admits any internet address; an unparsable prefix (within no range) counts as the internet. */
 export function reachesInternet(prefix: string): boolean {
-    if (parseCidr(asCidr(prefix)) === undefined) return true;
     return !notInternet.some((range) => cidrWithin(prefix, range));
 }

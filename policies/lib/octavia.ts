@@ -1,4 +1,4 @@
-import { isUnknown, or, Tri, Unknown } from "./known";
+import { get, isUnknown, or, Tri, Unknown } from "./known";
 import type { Report } from "./policy";
 import { ofType, refersTo, Resource, types } from "./resources";
 
@@ -30,12 +30,19 @@ function collect(candidates: readonly Resource[], condition: (r: Resource) => Tr
 export function listenersOnPorts(resources: readonly Resource[], ports: readonly number[]): Found {
     return collect(ofType(resources, types.listener), (l) => {
         const port = l.props.protocolPort;
-        return isUnknown(port) ? port : typeof port === "number" && ports.includes(port);
+        return isUnknown(port) ? port : ports.some((p) => p === port);
     });
 }
 
 export function isPoolOf(pool: Resource, listener: Resource): Tri {
     return or(refersTo(pool, "listenerId", listener), refersTo(listener, "defaultPoolId", pool));
+}
+
+/** Whether the listener belongs to a load balancer of Octavia's OVN driver (no allowed_cidrs, few algorithms). */
+export function onOvn(listener: Resource, resources: readonly Resource[]): boolean {
+    return ofType(resources, types.loadBalancer).some(
+        (lb) => refersTo(listener, "loadbalancerId", lb) === true && get(lb.props, "loadbalancerProvider") === "ovn",
+    );
 }
 
 export function poolsBehind(resources: readonly Resource[], listeners: readonly Resource[]): Found {

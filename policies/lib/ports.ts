@@ -40,14 +40,8 @@ export function portRange(min: number | undefined | null, max: number | undefine
     return { min: min ? min : 1, max: max ? max : 65535 };
 }
 
-export function rangeCovers(range: PortRange, port: number): boolean {
-    return range.min <= port && port <= range.max;
-}
-
-/** True when every port of the range is one of the allowed ports. */
+/** True when every port of the range is one of the allowed ports (the first port that is not ends the walk). */
 export function rangeWithin(range: PortRange, allowed: readonly number[]): boolean {
-    if (range.max < range.min) return true;
-    if (range.max - range.min + 1 > allowed.length) return false;
     for (let port = range.min; port <= range.max; port++) {
         if (!allowed.includes(port)) return false;
     }

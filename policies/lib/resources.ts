@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { get, isRecord, isUnknown, or, plain, Tri, Unknown } from "./known";
+import { get, isRecord, isUnknown, plain, Tri, Unknown } from "./known";
 
 /** Type tokens the pack looks at (the program's contract; see the provider SDKs' `__pulumiType`). */
 export const types = {
@@ -77,20 +77,11 @@ export function refersTo(from: Resource, key: string, target: Resource): Tri {
     const deps = from.propertyDependencies[key];
     if (deps?.includes(target.urn)) return true;
     const value = from.props[key];
-    const id = target.props.id;
-    if (typeof value === "string" && typeof id === "string") return value === id;
+    // A literal matches a known id only: it cannot be the id of a resource still being created.
+    if (typeof value === "string") return value === target.props.id;
     // An unknown value comes from the resources recorded for it; without that record, it may be this one.
     if (isUnknown(value)) return deps === undefined ? value : false;
-    // A literal cannot be the id of a resource still being created (whose id is unknown).
     return false;
-}
-
-/** True when `r` depends on `target` at all (any property, or an explicit dependsOn). */
-export function dependsOn(r: Resource, target: Resource): boolean {
-    return (
-        r.dependencies.includes(target.urn) ||
-        Object.values(r.propertyDependencies).some((deps) => deps.includes(target.urn))
-    );
 }
 
 /** A Kubernetes object's metadata.name, falling back to the resource name (the provider autonames from it). */
@@ -117,9 +108,4 @@ export function sameNamespace(a: Resource, b: Resource): Tri {
     if (isUnknown(x)) return x;
     if (isUnknown(y)) return y;
     return x === y;
-}
-
-/** Three-valued "any of these resources satisfies the condition". */
-export function anyOf<T>(items: readonly T[], condition: (item: T) => Tri): Tri {
-    return or(...items.map(condition));
 }

@@ -19,17 +19,11 @@ function requirementHolds(
     labels: Record<string, string>,
 ): boolean {
     const has = Object.prototype.hasOwnProperty.call(labels, req.key);
-    const values = req.values ?? [];
-    switch (req.operator) {
-        case "In":
-            return has && values.includes(labels[req.key]);
-        case "NotIn":
-            return !has || !values.includes(labels[req.key]);
-        case "Exists":
-            return has;
-        case "DoesNotExist":
-            return !has;
-        default:
-            return false;
-    }
+    // Values are strings: a pod without the label is never listed.
+    const listed = req.values?.includes(labels[req.key]) === true;
+    if (req.operator === "In") return listed;
+    if (req.operator === "NotIn") return !listed;
+    if (req.operator === "Exists") return has;
+    // Any other operator is invalid (the API server refuses the object): it selects nothing.
+    return req.operator === "DoesNotExist" && !has;
 }

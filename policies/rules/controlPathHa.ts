@@ -27,7 +27,7 @@ export const controlPathHa = stackPolicy({
     config: ["minReplicas"],
     check: (resources, { minReplicas }, report) => {
         const pdbs = ofType(resources, types.podDisruptionBudget);
-        let checked = 0;
+        let checked = false;
         for (const workload of ofType(resources, types.deployment, types.statefulSet)) {
             const template = podTemplate(workload);
             const { containers, unknowns } = containersOf(template);
@@ -38,10 +38,11 @@ export const controlPathHa = stackPolicy({
                   ? "konnectivity-agent"
                   : undefined;
             if (role === undefined) continue;
-            checked++;
+            checked = true;
             const replicas = replicasOf(workload);
             if (isUnknown(replicas)) report.unknown(replicas);
-            else if (replicas !== undefined && replicas < minReplicas) {
+            // replicasOf counts a Deployment or StatefulSet without spec.replicas as 1; `?? 1` only narrows the type.
+            else if ((replicas ?? 1) < minReplicas) {
                 report.violation(
                     `${role} ${workload.name} runs ${replicas} replica(s): losing one pod or one node cuts the ` +
                         `${role === "kube-apiserver" ? "API and its tunnel endpoint" : "tunnel from the workers"}. ` +
@@ -61,9 +62,8 @@ export const controlPathHa = stackPolicy({
                 );
             }
         }
-        if (checked === 0) {
+        if (!checked) {
             report.notApplicable("the stack has no kube-apiserver or konnectivity-agent Deployment");
-            return;
         }
     },
 });

@@ -19,7 +19,7 @@ export const nodeOnlyPorts = [
 ] as const;
 
 /** Three-valued: the rule's bounds admit the port of the protocol (ports only matter when a protocol is named). */
-export function admitsPort(props: Record<string, unknown>, port: number, transport: "tcp" | "udp" = "tcp"): Tri {
+export function admitsPort(props: Record<string, unknown>, port: number, transport: "tcp" | "udp"): Tri {
     const { protocol, portRangeMin: min, portRangeMax: max } = props;
     const low: Tri = isUnknown(min) ? min : !(typeof min === "number" && min > port);
     const high: Tri = isUnknown(max) ? max : !(typeof max === "number" && max !== 0 && max < port);
@@ -49,7 +49,7 @@ export function isIngress(props: Record<string, unknown>): Tri {
 }
 
 export function describeRule(r: Resource): string {
-    const { protocol, portRangeMin, portRangeMax, remoteIpPrefix } = r.props;
+    const { protocol, portRangeMin, portRangeMax } = r.props;
     const name = typeof protocol === "string" ? protocol : undefined;
     const ports = portRange(
         typeof portRangeMin === "number" ? portRangeMin : undefined,
@@ -60,8 +60,13 @@ export function describeRule(r: Resource): string {
         : hasPorts(name)
           ? `${name} ${describeRange(ports)}`
           : `${name}`;
-    const from = typeof remoteIpPrefix === "string" && remoteIpPrefix !== "" ? remoteIpPrefix : "any address";
-    return `${what} from ${from}`;
+    return `${what} from ${describeSource(r.props)}`;
+}
+
+/** The sources a rule names: its prefix, else any address (a group is named by the caller). */
+export function describeSource(props: Record<string, unknown>): string {
+    const { remoteIpPrefix } = props;
+    return typeof remoteIpPrefix === "string" && remoteIpPrefix !== "" ? remoteIpPrefix : "any address";
 }
 
 export const kubeletNotPublic = resourcePolicy({

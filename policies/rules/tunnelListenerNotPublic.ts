@@ -1,16 +1,9 @@
 import { isWholeInternet } from "../../components/config/cidr";
-import { get, isUnknown, list } from "../lib/known";
-import { isPoolOf, listenerLabel, listenersOnPorts } from "../lib/octavia";
+import { and, isUnknown, list, or } from "../lib/known";
+import { isPoolOf, listenerLabel, listenersOnPorts, onOvn } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
-import { admitsTcp, portRange, rangeCovers } from "../lib/ports";
-import { ofType, refersTo, Resource, types } from "../lib/resources";
-
-/** The load balancer a listener belongs to, and whether it is OVN's (which cannot enforce allowed_cidrs). */
-function onOvn(listener: Resource, resources: readonly Resource[]): boolean {
-    return ofType(resources, types.loadBalancer).some(
-        (lb) => refersTo(listener, "loadbalancerId", lb) === true && get(lb.props, "loadbalancerProvider") === "ovn",
-    );
-}
+import { ofType, refersTo, types } from "../lib/resources";
+import { admitsEveryone, admitsPort, describeSource, isIngress } from "./kubeletNotPublic";
 
 export const tunnelListenerNotPublic = stackPolicy({
     name: "tunnel-listener-not-public",
@@ -37,24 +30,23 @@ export const tunnelListenerNotPublic = stackPolicy({
                 const members = ofType(resources, types.member).filter((m) =>
                     pools.some((p) => refersTo(m, "poolId", p) === true),
                 );
-                const ports = members.map((m) => m.props.protocolPort).filter((p) => typeof p === "number");
+                const ports: number[] = [];
+                for (const member of members) {
+                    const port = member.props.protocolPort;
+                    if (isUnknown(port)) report.unknown(port);
+                    else if (typeof port === "number") ports.push(port);
+                }
                 for (const rule of ofType(resources, types.secGroupRule)) {
-                    const { direction, protocol, portRangeMin, portRangeMax, remoteIpPrefix, remoteGroupId } =
-                        rule.props;
-                    if (direction !== "ingress" || remoteGroupId !== undefined) continue;
-                    const unknown = [protocol, portRangeMin, portRangeMax, remoteIpPrefix].find(isUnknown);
-                    if (unknown !== undefined) {
-                        report.unknown(unknown);
-                        continue;
-                    }
-                    if (!admitsTcp(protocol as string | undefined)) continue;
-                    const range = portRange(portRangeMin as number | undefined, portRangeMax as number | undefined);
-                    const open = remoteIpPrefix === undefined || isWholeInternet(String(remoteIpPrefix));
-                    if (open && ports.some((p) => rangeCovers(range, p))) {
+                    const verdict = and(
+                        isIngress(rule.props),
+                        admitsEveryone(rule.props),
+                        or(...ports.map((port) => admitsPort(rule.props, port, "tcp"))),
+                    );
+                    if (isUnknown(verdict)) report.unknown(verdict);
+                    else if (verdict) {
                         report.violation(
                             `Security group rule ${rule.name} admits the NodePort behind ${listenerLabel(listener)} from ` +
-                                `${remoteIpPrefix === undefined ? "any address" : String(remoteIpPrefix)}, and the OVN load balancer ` +
-                                `forwards every client to it. ${why}`,
+                                `${describeSource(rule.props)}, and the OVN load balancer forwards every client to it. ${why}`,
                             rule.urn,
                         );
                     }
@@ -68,7 +60,7 @@ export const tunnelListenerNotPublic = stackPolicy({
             }
             // An entry not known yet is computed from another resource (the program's: the worker
             // router's SNAT address as a /32); the known entries decide.
-            const open = allowed.filter((c) => typeof c === "string" && isWholeInternet(c));
+            const open = allowed.filter((c) => isWholeInternet(String(c)));
             if (allowed.length === 0 || open.length > 0) {
                 report.violation(
                     `${listenerLabel(listener)} admits ${allowed.length === 0 ? "every address (no allowedCidrs)" : open.join(", ")}. ${why}`,

@@ -1,7 +1,7 @@
-import { get, isUnknown, list } from "../lib/known";
-import { isPoolOf, listenerLabel, tunnelPools } from "../lib/octavia";
+import { and, get, isUnknown, list, or, Tri } from "../lib/known";
+import { isPoolOf, listenerLabel, onOvn, tunnelPools } from "../lib/octavia";
 import { stackPolicy } from "../lib/policy";
-import { ofType, refersTo, Resource, types } from "../lib/resources";
+import { ofType, Resource, types } from "../lib/resources";
 
 /**
  * SOURCE_IP hashes the source address, so every dial from the worker router's one SNAT address
@@ -18,21 +18,16 @@ function isSticky(
     const upper = method.toUpperCase();
     if (upper === "SOURCE_IP") return true;
     if (upper !== "SOURCE_IP_PORT") return false;
-    const onOvn = listeners
-        .filter((l) => isPoolOf(pool, l) === true)
-        .some((l) =>
-            ofType(resources, types.loadBalancer).some(
-                (lb) => refersTo(l, "loadbalancerId", lb) === true && get(lb.props, "loadbalancerProvider") === "ovn",
-            ),
-        );
-    return !onOvn;
+    // Octavia keeps a pool on one load balancer; should a stack link it to several, any but OVN makes it sticky.
+    return !listeners.filter((l) => isPoolOf(pool, l) === true).every((l) => onOvn(l, resources));
 }
 
-/** A Service port that carries the tunnel: its port or its targetPort is the tunnel port. */
-function exposesPort(service: Resource, port: number): boolean {
+/** Three-valued: a Service port carries the tunnel (its port or its targetPort is the tunnel port). */
+function exposesPort(service: Resource, port: number): Tri {
     const ports = list(get(service.props, "spec", "ports"));
-    if (isUnknown(ports)) return false;
-    return ports.some((p) => get(p, "port") === port || get(p, "targetPort") === port);
+    if (isUnknown(ports)) return ports;
+    const values = ports.flatMap((p) => [get(p, "port"), get(p, "targetPort")]);
+    return or(...values.map((v) => (isUnknown(v) ? v : v === port)));
 }
 
 export const tunnelPoolNoStickiness = stackPolicy({
@@ -53,9 +48,9 @@ export const tunnelPoolNoStickiness = stackPolicy({
             const persistence = pool.props.persistence;
             const kind = get(persistence, "type");
             if (isUnknown(kind)) report.unknown(kind);
-            else if (persistence !== undefined && persistence !== null && kind !== undefined && kind !== "") {
+            else if (typeof kind === "string" && kind !== "") {
                 report.violation(
-                    `Pool ${pool.name} behind the tunnel listener (port ${tunnelPort}) has session persistence ${String(kind)}. ${why} Remove persistence from the pool.`,
+                    `Pool ${pool.name} behind the tunnel listener (port ${tunnelPort}) has session persistence ${kind}. ${why} Remove persistence from the pool.`,
                     pool.urn,
                 );
             }
@@ -69,20 +64,23 @@ export const tunnelPoolNoStickiness = stackPolicy({
             }
         }
 
-        const services = ofType(resources, types.service).filter((s) => exposesPort(s, tunnelPort));
-        for (const service of services) {
+        let tunnelService = false;
+        for (const service of ofType(resources, types.service)) {
+            const exposes = exposesPort(service, tunnelPort);
+            if (exposes === true) tunnelService = true;
             const affinity = get(service.props, "spec", "sessionAffinity");
-            if (isUnknown(affinity)) report.unknown(affinity);
-            else if (affinity === "ClientIP") {
+            const verdict = and(exposes, isUnknown(affinity) ? affinity : affinity === "ClientIP");
+            if (isUnknown(verdict)) report.unknown(verdict);
+            else if (verdict) {
                 report.violation(
                     `Service ${service.name} exposes the tunnel port ${tunnelPort} with sessionAffinity: ClientIP. ${why} Remove sessionAffinity (or set None).`,
                     service.urn,
                 );
             }
         }
-        if (listeners.length === 0 && services.length === 0) {
+        if (listeners.length === 0 && !tunnelService) {
             report.notApplicable(`the stack has no listener or Service on the tunnel port ${tunnelPort}`);
-        } else if (pools.length === 0 && services.length === 0) {
+        } else if (pools.length === 0 && !tunnelService) {
             report.notApplicable(`no pool behind ${listeners.map(listenerLabel).join(", ")}`);
         }
     },

@@ -13,7 +13,7 @@ import { admitsTcpPort, describeRule, isIngress, kubeletPort } from "./kubeletNo
  * program's own markers count too: the WorkerSecurityGroup component as parent, the name
  * `<cluster>-workers`, the description "gks workers: ...".
  */
-export function isWorkerGroup(group: Resource, resources: readonly Resource[] = []): boolean {
+export function isWorkerGroup(group: Resource, resources: readonly Resource[]): boolean {
     const { name, description } = group.props;
     const byMarker =
         group.parent?.type === types.workerSecurityGroup ||
@@ -88,8 +88,10 @@ export const workersNoInternetIngress = stackPolicy({
         for (const rule of ofType(resources, types.secGroupRule)) {
             const group = groups.find((g) => ruleOfGroup(rule, g) === true);
             if (group === undefined) {
-                const undecided = groups.map((g) => ruleOfGroup(rule, g)).find(isUnknown);
-                if (undecided) report.unknown(undecided);
+                groups
+                    .map((g) => ruleOfGroup(rule, g))
+                    .filter(isUnknown)
+                    .forEach(report.unknown);
                 continue;
             }
             const verdict = and(

@@ -1,19 +1,8 @@
 import * as assert from "assert";
-import { cidrWithin, reachesInternet } from "../../policies/lib/cidrs";
 import { formatMs, parseGoDuration } from "../../components/shared/goDuration";
-import { fileText, lookupFile } from "../../policies/lib/files";
-import { parseFlags, parseIntFlag } from "../../policies/lib/flags";
 import { parseImage, unpinnedReason } from "../../policies/lib/images";
 import { and, firstUnknown, get, isUnknown, list, not, or, plain, Unknown } from "../../policies/lib/known";
-import { admitsTcp, describeRange, hasPorts, isAnyProtocol, portRange, rangeWithin } from "../../policies/lib/ports";
-import { namespaceOf, refersTo, Resource } from "../../policies/lib/resources";
-import { selectorMatches } from "../../policies/lib/selectors";
 import { containerFlags, flagValue } from "../../policies/lib/workloads";
-import { admitsEveryone, admitsTcpPort } from "../../policies/rules/kubeletNotPublic";
-import { clusterSocket } from "../../policies/rules/egressSelectorValid";
-import { probesReadyz } from "../../policies/rules/tunnelMonitorNotReadyz";
-import { fromInternet, onlyAllowedPorts } from "../../policies/rules/workersNoInternetIngress";
-import { konnectivityEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
 import { unknownValue } from "./engine";
 import * as policySdk from "@pulumi/policy";
 
@@ -27,56 +16,7 @@ function unknownAt(path: string): Unknown {
     return u;
 }
 
-function resource(props: Record<string, unknown>, extra: Partial<Resource> = {}): Resource {
-    return {
-        type: "t",
-        name: "n",
-        urn: `urn:${Math.random()}`,
-        props,
-        dependencies: [],
-        propertyDependencies: {},
-        ...extra,
-    };
-}
-
 describe("policy helpers", () => {
-    describe("parseFlags (pflag)", () => {
-        it("reads --name=value, --name value and bare booleans; the last repeat wins", () => {
-            const flags = parseFlags([
-                "/proxy-server",
-                "--uds-name=/run/a.sock",
-                "--server-count",
-                "3",
-                "--sync-forever",
-                "--keepalive-time=1m",
-                "--keepalive-time=30s",
-                "--mode=grpc=weird",
-                "positional",
-                "-v=2",
-            ]);
-            assert.strictEqual(flags.get("uds-name"), "/run/a.sock");
-            assert.strictEqual(flags.get("server-count"), "3");
-            assert.strictEqual(flags.get("sync-forever"), "true");
-            assert.strictEqual(flags.get("keepalive-time"), "30s");
-            assert.strictEqual(flags.get("mode"), "grpc=weird");
-            assert.strictEqual(flags.has("v"), false);
-            assert.strictEqual(flags.has("positional"), false);
-        });
-
-        it("does not take the next flag as a value", () => {
-            const flags = parseFlags(["--sync-forever", "--agent-cert=/a"]);
-            assert.strictEqual(flags.get("sync-forever"), "true");
-            assert.strictEqual(flags.get("agent-cert"), "/a");
-        });
-
-        it("reads integers as pflag does", () => {
-            assert.strictEqual(parseIntFlag("2"), 2);
-            assert.strictEqual(parseIntFlag("+3"), 3);
-            assert.strictEqual(parseIntFlag("2.0"), undefined);
-            assert.strictEqual(parseIntFlag("two"), undefined);
-        });
-    });
-
     describe("parseGoDuration (time.ParseDuration)", () => {
         const cases: [string, number | undefined][] = [
             ["30s", 30_000],
@@ -102,109 +42,6 @@ describe("policy helpers", () => {
         }
         it("formats whole units", () => {
             assert.deepStrictEqual([3_600_000, 90_000, 30_000, 1500].map(formatMs), ["1h", "90s", "30s", "1500ms"]);
-        });
-    });
-
-    describe("security rule ports (Neutron semantics)", () => {
-        it("treats no protocol, empty or any as every protocol, tcp/6 as TCP", () => {
-            assert.ok([undefined, "", "any", "ANY"].every(isAnyProtocol));
-            assert.ok([undefined, "tcp", "6", "any"].every(admitsTcp));
-            assert.ok(!["udp", "icmp", "4", "17"].some(admitsTcp));
-            assert.ok(["tcp", "udp", "sctp", "17"].every(hasPorts));
-            assert.ok(!["icmp", "4", undefined].some(hasPorts));
-        });
-
-        it("opens a missing or 0 bound", () => {
-            assert.deepStrictEqual(portRange(undefined, undefined), { min: 1, max: 65535 });
-            assert.deepStrictEqual(portRange(0, 0), { min: 1, max: 65535 });
-            assert.deepStrictEqual(portRange(10000, undefined), { min: 10000, max: 65535 });
-            assert.deepStrictEqual(portRange(22, 22), { min: 22, max: 22 });
-            assert.strictEqual(describeRange(portRange(undefined, undefined)), "all ports");
-            assert.strictEqual(describeRange(portRange(22, 22)), "port 22");
-        });
-
-        it("checks a range against allowed ports", () => {
-            assert.ok(rangeWithin({ min: 22, max: 22 }, [22]));
-            assert.ok(rangeWithin({ min: 22, max: 23 }, [22, 23]));
-            assert.ok(!rangeWithin({ min: 22, max: 24 }, [22, 24]));
-            assert.ok(!rangeWithin({ min: 1, max: 65535 }, [22]));
-        });
-
-        it("decides whether a rule admits TCP 10250, three-valued", () => {
-            assert.strictEqual(
-                admitsTcpPort({ protocol: "tcp", portRangeMin: 10250, portRangeMax: 10250 }, 10250),
-                true,
-            );
-            assert.strictEqual(
-                admitsTcpPort({ protocol: "tcp", portRangeMin: 10000, portRangeMax: 11000 }, 10250),
-                true,
-            );
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp" }, 10250), true);
-            assert.strictEqual(admitsTcpPort({}, 10250), true);
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp", portRangeMin: 0, portRangeMax: 0 }, 10250), true);
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp", portRangeMin: 22, portRangeMax: 22 }, 10250), false);
-            assert.strictEqual(admitsTcpPort({ protocol: "udp" }, 10250), false);
-            assert.strictEqual(admitsTcpPort({ protocol: "icmp" }, 10250), false);
-            const u = unknownAt("protocol");
-            assert.strictEqual(admitsTcpPort({ protocol: u }, 10250), u);
-            assert.strictEqual(admitsTcpPort({ protocol: u, portRangeMin: 22, portRangeMax: 22 }, 10250), false);
-            const m = unknownAt("portRangeMax");
-            assert.strictEqual(admitsTcpPort({ protocol: "tcp", portRangeMin: 10000, portRangeMax: m }, 10250), m);
-            assert.strictEqual(admitsTcpPort({ protocol: "udp", portRangeMin: 10000, portRangeMax: m }, 10250), false);
-        });
-
-        it("decides whether a rule admits everyone: a /0 prefix, or no remote at all", () => {
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "0.0.0.0/0" }), true);
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "::/0" }), true);
-            assert.strictEqual(admitsEveryone({}), true);
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "" }), true);
-            assert.strictEqual(admitsEveryone({ remoteIpPrefix: "10.0.0.0/8" }), false);
-            assert.strictEqual(admitsEveryone({ remoteGroupId: "g" }), false);
-            // An unknown group id is still a group: the rule admits the group only.
-            assert.strictEqual(admitsEveryone({ remoteGroupId: unknownAt("remoteGroupId") }), false);
-            assert.ok(isUnknown(admitsEveryone({ remoteIpPrefix: unknownAt("remoteIpPrefix") })));
-        });
-
-        it("decides internet sources and allowed ports for the worker group", () => {
-            assert.strictEqual(fromInternet({ remoteIpPrefix: "198.51.100.0/24" }), true);
-            assert.strictEqual(fromInternet({ remoteIpPrefix: "192.168.1.0/24" }), false);
-            assert.strictEqual(fromInternet({}), true);
-            assert.strictEqual(fromInternet({ remoteGroupId: "g" }), false);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "tcp", portRangeMin: 22, portRangeMax: 22 }, [22]), true);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "tcp" }, [22]), false);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "icmp" }, [22]), false);
-            assert.strictEqual(onlyAllowedPorts({}, [22]), false);
-            assert.strictEqual(onlyAllowedPorts({ protocol: "udp", portRangeMin: 53, portRangeMax: 53 }, [22]), false);
-        });
-    });
-
-    describe("CIDRs", () => {
-        it("tells private space from the internet", () => {
-            assert.ok(cidrWithin("10.1.0.0/16", "10.0.0.0/8"));
-            assert.ok(!cidrWithin("10.0.0.0/7", "10.0.0.0/8"));
-            assert.ok(cidrWithin("192.168.1.7", "192.168.0.0/16"));
-            assert.ok(!cidrWithin("fd00::/8", "10.0.0.0/8"));
-            for (const p of [
-                "0.0.0.0/0",
-                "::/0",
-                "198.51.100.0/24",
-                "8.8.8.8",
-                "2001:db8::/32",
-                "172.32.0.0/16",
-                "bogus",
-            ]) {
-                assert.ok(reachesInternet(p), p);
-            }
-            for (const p of [
-                "10.0.0.0/24",
-                "172.16.5.0/24",
-                "192.168.1.0/24",
-                "100.64.0.0/10",
-                "fd12::/16",
-                "fe80::/64",
-            ]) {
-                assert.ok(!reachesInternet(p), p);
-            }
         });
     });
 
@@ -236,25 +73,6 @@ describe("policy helpers", () => {
             for (const image of ["nginx", "nginx:latest", "localhost:5000/etcd", "x/y:stable", "x/y@sha256:short"]) {
                 assert.ok(unpinnedReason(image), image);
             }
-        });
-    });
-
-    describe("label selectors", () => {
-        const labels = { "app.kubernetes.io/name": "kube-apiserver", tier: "cp" };
-        it("applies matchLabels and every operator", () => {
-            assert.ok(selectorMatches({ matchLabels: { "app.kubernetes.io/name": "kube-apiserver" } }, labels));
-            assert.ok(!selectorMatches({ matchLabels: { "app.kubernetes.io/name": "etcd" } }, labels));
-            assert.ok(selectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["cp"] }] }, labels));
-            assert.ok(
-                !selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["cp"] }] }, labels),
-            );
-            assert.ok(selectorMatches({ matchExpressions: [{ key: "tier", operator: "Exists" }] }, labels));
-            assert.ok(!selectorMatches({ matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, labels));
-            assert.ok(!selectorMatches({ matchExpressions: [{ key: "tier", operator: "Bogus" }] }, labels));
-        });
-        it("matches all with {} and none without a selector", () => {
-            assert.ok(selectorMatches({}, labels));
-            assert.ok(!selectorMatches(undefined, labels));
         });
     });
 
@@ -301,144 +119,5 @@ describe("policy helpers", () => {
             });
             assert.strictEqual(flagValue(known, "agent-cert"), undefined);
         });
-    });
-
-    describe("references between resources", () => {
-        const target = resource({}, { urn: "urn:target" });
-        it("follows property dependencies even when the id is unknown", () => {
-            const u = unknownAt("listenerId");
-            assert.strictEqual(
-                refersTo(
-                    resource({ listenerId: u }, { propertyDependencies: { listenerId: ["urn:target"] } }),
-                    "listenerId",
-                    target,
-                ),
-                true,
-            );
-            assert.strictEqual(
-                refersTo(
-                    resource({ listenerId: u }, { propertyDependencies: { listenerId: ["urn:other"] } }),
-                    "listenerId",
-                    target,
-                ),
-                false,
-            );
-            assert.strictEqual(refersTo(resource({ listenerId: u }), "listenerId", target), u);
-        });
-        it("compares known ids, and never matches a literal to a resource whose id is unknown", () => {
-            const known = resource({ id: "abc" }, { urn: "urn:k" });
-            assert.strictEqual(refersTo(resource({ poolId: "abc" }), "poolId", known), true);
-            assert.strictEqual(refersTo(resource({ poolId: "xyz" }), "poolId", known), false);
-            assert.strictEqual(
-                refersTo(resource({ poolId: "abc" }), "poolId", resource({ id: unknownAt("id") })),
-                false,
-            );
-            assert.strictEqual(refersTo(resource({}), "poolId", known), false);
-        });
-        it("takes a namespace from metadata, else the provider, else default", () => {
-            assert.strictEqual(namespaceOf(resource({ metadata: { namespace: "a" } })), "a");
-            assert.strictEqual(
-                namespaceOf(
-                    resource({ metadata: {} }, { provider: { type: "p", urn: "u", props: { namespace: "b" } } }),
-                ),
-                "b",
-            );
-            assert.strictEqual(namespaceOf(resource({})), "default");
-        });
-    });
-
-    describe("rule helpers", () => {
-        it("recognises /readyz probes only", () => {
-            assert.ok(["/readyz", "/readyz?verbose", "/readyz/ping", " /readyz"].every(probesReadyz));
-            assert.ok(!["/healthz", "/readyzz", "/api/readyz", "/"].some(probesReadyz));
-        });
-        it("finds the cluster socket of an egress selector configuration", () => {
-            assert.deepStrictEqual(clusterSocket(konnectivityEgressSelector("/run/k.sock")), {
-                udsName: "/run/k.sock",
-                mode: "grpc",
-            });
-            assert.strictEqual(
-                clusterSocket({ egressSelections: [{ name: "cluster", connection: { proxyProtocol: "Direct" } }] }),
-                undefined,
-            );
-            assert.deepStrictEqual(
-                clusterSocket({
-                    egressSelections: [
-                        {
-                            name: "Cluster",
-                            connection: { proxyProtocol: "HTTPConnect", transport: { uds: { udsName: "/s" } } },
-                        },
-                    ],
-                }),
-                { udsName: "/s", mode: "http-connect" },
-            );
-        });
-    });
-});
-
-describe("files a container reads (policies/lib/files.ts)", () => {
-    const object = (type: string, name: string, fields: Record<string, unknown>) =>
-        resource({ metadata: { name, namespace: "ns" }, ...fields }, { type: `kubernetes:core/v1:${type}`, name });
-    const workload = resource({ metadata: { namespace: "ns" } }, { type: "kubernetes:apps/v1:Deployment" });
-    const container = (mounts: Record<string, unknown>[]) => ({
-        kind: "containers" as const,
-        index: 0,
-        spec: { name: "c", volumeMounts: mounts },
-    });
-    const template = (volumes: Record<string, unknown>[]) => ({ spec: { volumes } });
-    const read = (
-        resources: Resource[],
-        volumes: Record<string, unknown>[],
-        mounts: Record<string, unknown>[],
-        path: string,
-    ) => {
-        const lookup = lookupFile(resources, workload, template(volumes), container(mounts), path);
-        return "found" in lookup ? fileText(lookup.found) : lookup;
-    };
-
-    it("reads a projected volume's second source when the first lacks the key, and Secret data as base64", () => {
-        const resources = [
-            object("ConfigMap", "a", { data: { other: "x" } }),
-            object("Secret", "b", { data: { "f.yaml": Buffer.from("hello").toString("base64") } }),
-        ];
-        const volumes = [
-            { name: "v", projected: { sources: [{ configMap: { name: "a" } }, { secret: { name: "b" } }] } },
-        ];
-        assert.strictEqual(read(resources, volumes, [{ name: "v", mountPath: "/etc/x" }], "/etc/x/f.yaml"), "hello");
-        assert.deepStrictEqual(read(resources, volumes, [{ name: "v", mountPath: "/etc/x" }], "/etc/x/g.yaml"), {
-            missing: "volume v holds no g.yaml",
-        });
-    });
-
-    it("reads a ConfigMap's binaryData, and takes the longest mount", () => {
-        const resources = [object("ConfigMap", "c", { binaryData: { k: Buffer.from("bin").toString("base64") } })];
-        const volumes = [
-            { name: "outer", emptyDir: {} },
-            { name: "inner", configMap: { name: "c" } },
-        ];
-        const mounts = [
-            { name: "outer", mountPath: "/etc" },
-            { name: "inner", mountPath: "/etc/conf/" },
-        ];
-        assert.strictEqual(read(resources, volumes, mounts, "/etc/conf/k"), "bin");
-        assert.deepStrictEqual(read(resources, volumes, mounts, "/etc/k"), {
-            elsewhere: "/etc/k is on a volume of type emptyDir",
-        });
-        assert.deepStrictEqual(read(resources, volumes, mounts, "/var/k"), { missing: "no volume is mounted at /var" });
-    });
-
-    it("ignores an object of the same name in another namespace", () => {
-        const elsewhere = resource(
-            { metadata: { name: "c", namespace: "other" }, data: { k: "v" } },
-            { type: "kubernetes:core/v1:ConfigMap" },
-        );
-        const lookup = lookupFile(
-            [elsewhere],
-            workload,
-            template([{ name: "v", configMap: { name: "c" } }]),
-            container([{ name: "v", mountPath: "/c" }]),
-            "/c/k",
-        );
-        assert.ok("elsewhere" in lookup);
     });
 });
