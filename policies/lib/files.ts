@@ -38,23 +38,36 @@ interface Candidate {
     readonly items: unknown;
 }
 
-/** The mount that holds `path`, and the path inside its volume. */
-function mountFor(container: Container, path: string): { volume: string; inVolume: string } | Unknown | undefined {
+/** Where a container's path is: the volume mounted there, and the path inside that volume. */
+export interface MountedPath {
+    readonly volume: string;
+    readonly inVolume: string;
+}
+
+/**
+ * The mount that holds `path`: the deepest mount directory above it (a `subPath` mount puts a
+ * directory of its volume there), or a `subPath` mount at the path itself.
+ */
+export function mountHolding(container: Container, path: string): MountedPath | Unknown | undefined {
     const mounts = list(container.spec.volumeMounts);
     if (isUnknown(mounts)) return mounts;
-    let best: { volume: string; inVolume: string; length: number } | undefined;
+    let best: MountedPath | undefined;
+    let depth = -1;
     for (const m of mounts) {
         const mountPath = get(m, "mountPath");
         const volume = get(m, "name");
         const subPath = get(m, "subPath");
+        // A mount not known yet may be the one that holds the file.
+        const unknown = [mountPath, volume, subPath].find(isUnknown);
+        if (unknown !== undefined) return unknown;
         if (typeof mountPath !== "string" || typeof volume !== "string") continue;
-        if (typeof subPath === "string" && subPath !== "") {
-            if (path === mountPath) return { volume, inVolume: subPath };
-            continue;
-        }
+        const sub = typeof subPath === "string" ? subPath.replace(/\/+$/, "") : "";
+        if (sub !== "" && path === mountPath) return { volume, inVolume: sub };
         const dir = mountPath.endsWith("/") ? mountPath : `${mountPath}/`;
-        if (path.startsWith(dir) && (best === undefined || dir.length > best.length)) {
-            best = { volume, inVolume: path.slice(dir.length), length: dir.length };
+        if (path.startsWith(dir) && dir.length > depth) {
+            const rest = path.slice(dir.length);
+            best = { volume, inVolume: sub === "" ? rest : `${sub}/${rest}` };
+            depth = dir.length;
         }
     }
     return best;
@@ -97,10 +110,8 @@ function objectFor(resources: readonly Resource[], workload: Resource, c: Candid
     if (isUnknown(c.name)) return c.name;
     const type = c.kind === "ConfigMap" ? types.configMap : types.secret;
     for (const r of ofType(resources, type)) {
-        const name = objectName(r);
-        if (isUnknown(name)) continue;
-        const here = sameNamespace(r, workload);
-        if (name === c.name && here === true) return r;
+        // A name not known yet is no match: the volume names a known one.
+        if (objectName(r) === c.name && sameNamespace(r, workload) === true) return r;
     }
     return undefined;
 }
@@ -113,7 +124,7 @@ export function lookupFile(
     container: Container,
     path: string,
 ): FileLookup {
-    const mount = mountFor(container, path);
+    const mount = mountHolding(container, path);
     if (isUnknown(mount)) return { unknown: mount };
     if (mount === undefined)
         return { missing: `no volume is mounted at ${path.slice(0, path.lastIndexOf("/")) || "/"}` };
@@ -150,10 +161,8 @@ export function fileText(source: FileSource): string | Unknown | undefined {
     if (isUnknown(plainValue) || typeof plainValue === "string") return plainValue;
     const encoded = get(resource.props, encodedKey, key);
     if (isUnknown(encoded)) return encoded;
-    if (typeof encoded === "string") return Buffer.from(encoded, "base64").toString("utf8");
-    // A whole data map not known yet may hold the key.
-    const maps = [get(resource.props, plainKey), get(resource.props, encodedKey)];
-    return maps.find(isUnknown);
+    // (A whole data map not known yet makes `get` answer Unknown above.)
+    return typeof encoded === "string" ? Buffer.from(encoded, "base64").toString("utf8") : undefined;
 }
 
 /** How a lookup is described in a message. */
@@ -193,7 +202,7 @@ export function documentsOfKind(
                     unknowns.push(text);
                     continue;
                 }
-                if (typeof text !== "string" || !text.includes(kind)) continue;
+                if (typeof text !== "string") continue;
                 const { value: document } = parseYamlDocument(text);
                 if (get(document, "kind") === kind) found.push({ source, text, document });
             }
@@ -271,10 +280,11 @@ export function readFlagFile(
     }
     if ("elsewhere" in file) return undefined;
     const where = `${who} reads --${flag}=${file.path}`;
-    if ("missing" in file || file.text === undefined) {
-        const why = "missing" in file ? file.missing : `${describeSource(file.source)} does not exist`;
+    const exits = (why: string) => {
         report.violation(`${where}, but ${why}: it exits at start.`, placed.workload.urn);
         return undefined;
-    }
+    };
+    if ("missing" in file) return exits(file.missing);
+    if (file.text === undefined) return exits(`${describeSource(file.source)} does not exist`);
     return { path: file.path, source: file.source, text: file.text, where };
 }

@@ -110,23 +110,31 @@ export interface ContainerFlags {
     readonly flags: Flags;
     /** Unknown words: an absent flag may be among them. */
     readonly unknowns: readonly Unknown[];
+    /** How many flags the unknown words may hold: one each, any number for a list not known yet. */
+    readonly unknownWords: number;
 }
 
 export function containerFlags(c: Container): ContainerFlags {
-    const words: string[] = [];
+    const words: (string | null)[] = [];
     const unknowns: Unknown[] = [];
+    let unknownWords = 0;
     for (const key of ["command", "args"]) {
         const entries = list(c.spec[key]);
         if (isUnknown(entries)) {
             unknowns.push(entries);
+            words.push(null);
+            unknownWords = Infinity;
             continue;
         }
         for (const word of entries) {
-            if (isUnknown(word)) unknowns.push(word);
-            else if (typeof word === "string") words.push(word);
+            if (isUnknown(word)) {
+                unknowns.push(word);
+                words.push(null);
+                unknownWords++;
+            } else if (typeof word === "string") words.push(word);
         }
     }
-    return { flags: parseFlags(words), unknowns };
+    return { flags: parseFlags(words), unknowns, unknownWords };
 }
 
 /** A flag's value; `Unknown` when it is absent from the known words but some words are unknown. */
@@ -149,7 +157,8 @@ export function placedContainers(
 ): { found: PlacedContainer[]; unknowns: Unknown[] } {
     const found: PlacedContainer[] = [];
     const unknowns: Unknown[] = [];
-    for (const workload of resources.filter(isWorkload)) {
+    // What is no workload has no pod template, so no containers.
+    for (const workload of resources) {
         const template = podTemplate(workload);
         const { containers, unknowns: missing } = containersOf(template);
         unknowns.push(...missing);

@@ -1,6 +1,14 @@
 import { parseEgressSelector, validateEgressSelector } from "../../components/tunnel/konnectivity/egressSelector";
-import { describeSource, documentsOfKind, FileSource, readFlagFile, sameSource } from "../lib/files";
-import { get, isUnknown, list } from "../lib/known";
+import {
+    describeSource,
+    documentsOfKind,
+    FileSource,
+    MountedPath,
+    mountHolding,
+    readFlagFile,
+    sameSource,
+} from "../lib/files";
+import { get, isUnknown } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
 import { Resource } from "../lib/resources";
 import {
@@ -16,29 +24,21 @@ import {
 
 /** The unix socket the `cluster` egress goes to, and the konnectivity-server --mode that speaks its protocol. */
 export function clusterSocket(config: unknown): { udsName: string; mode: "grpc" | "http-connect" } | undefined {
-    const cluster = list(get(config, "egressSelections"));
-    if (isUnknown(cluster)) return undefined;
-    const selection = cluster.find((s) => String(get(s, "name")).toLowerCase() === "cluster");
+    const selections = get(config, "egressSelections");
+    if (!Array.isArray(selections)) return undefined;
+    const selection = selections.find((s) => String(get(s, "name")).toLowerCase() === "cluster");
     const protocol = get(selection, "connection", "proxyProtocol");
     const udsName = get(selection, "connection", "transport", "uds", "udsName");
     if (typeof udsName !== "string" || (protocol !== "GRPC" && protocol !== "HTTPConnect")) return undefined;
     return { udsName, mode: protocol === "GRPC" ? "grpc" : "http-connect" };
 }
 
-/** The volume holding a file: the mount whose path is the longest prefix of the file's path. */
-function volumeHolding(container: Container, file: string): string | undefined {
-    const mounts = list(container.spec.volumeMounts);
-    if (isUnknown(mounts)) return undefined;
-    let best: { name: string; length: number } | undefined;
-    for (const m of mounts) {
-        const path = get(m, "mountPath");
-        const name = get(m, "name");
-        if (typeof path !== "string" || typeof name !== "string") continue;
-        const dir = path.endsWith("/") ? path : `${path}/`;
-        if (file.startsWith(dir) && (best === undefined || dir.length > best.length))
-            best = { name, length: dir.length };
-    }
-    return best?.name;
+/** A socket's place for messages: its volume, and the directory in it when a subPath put one there. */
+function describeMount(m: MountedPath | undefined): string {
+    if (m === undefined) return "no volume";
+    const dirs = m.inVolume.split("/");
+    dirs.pop();
+    return [m.volume, ...dirs].join("/");
 }
 
 /** The configuration a file holds, and every reason kube-apiserver would refuse it. */
@@ -141,12 +141,18 @@ function checkPod(
                 workload.urn,
             );
         }
-        const serverVolume = volumeHolding(server, socket.udsName);
-        const apiserverVolume = volumeHolding(apiserver, socket.udsName);
-        if (serverVolume === undefined || serverVolume !== apiserverVolume) {
+        const serverMount = mountHolding(server, socket.udsName);
+        const apiserverMount = mountHolding(apiserver, socket.udsName);
+        if (isUnknown(serverMount)) report.unknown(serverMount);
+        else if (isUnknown(apiserverMount)) report.unknown(apiserverMount);
+        else if (
+            serverMount === undefined ||
+            serverMount.volume !== apiserverMount?.volume ||
+            serverMount.inVolume !== apiserverMount.inVolume
+        ) {
             report.violation(
                 `${intro}, but ${containerLabel(server)} and ${containerLabel(apiserver)} do not share the socket's ` +
-                    `directory (${serverVolume ?? "no volume"} vs ${apiserverVolume ?? "no volume"}). Mount one emptyDir ` +
+                    `directory (${describeMount(serverMount)} vs ${describeMount(apiserverMount)}). Mount one emptyDir ` +
                     "at the socket's directory in both containers.",
                 workload.urn,
             );

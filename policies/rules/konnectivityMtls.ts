@@ -34,7 +34,7 @@ export const konnectivityMtls = resourcePolicy({
             const absent = required.filter((flag) => !flags.flags.has(flag)).map((flag) => `--${flag}`);
             const empty = required.filter((flag) => flags.flags.get(flag) === "").map((flag) => `--${flag}=""`);
             // Each word not known yet can carry at most one of the absent flags.
-            const surelyMissing = empty.length + Math.max(0, absent.length - flags.unknowns.length);
+            const surelyMissing = empty.length + Math.max(0, absent.length - flags.unknownWords);
             if (surelyMissing > 0) {
                 const which =
                     flags.unknowns.length === 0 || absent.length === 0
@@ -56,8 +56,10 @@ export const konnectivityMtls = resourcePolicy({
                 "konnectivity-server",
                 "Without them the agent port on the public load balancer either serves no TLS or accepts any client.",
             );
-            const tokenAuth = tokenAuthFlags.filter((f) => flags.flags.has(f));
-            if (tokenAuth.length > 0 && flags.flags.has("cluster-ca-cert")) {
+            // Upstream (cmd/server/app/options) goes by values: an empty one is not set.
+            const set = (flag: string) => (flags.flags.get(flag) ?? "") !== "";
+            const tokenAuth = tokenAuthFlags.filter(set);
+            if (tokenAuth.length > 0 && set("cluster-ca-cert")) {
                 report.violation(
                     `konnectivity-server ${containerLabel(container)} of ${workload.name} sets ${tokenAuth.map((f) => `--${f}`).join(", ")} ` +
                         'together with --cluster-ca-cert: it refuses to start ("--cluster-ca-cert can not be used when agent ' +
