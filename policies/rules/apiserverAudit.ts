@@ -1,6 +1,6 @@
 import { auditPolicyProblems } from "../../components/controlplane/auditPolicy";
 import { parseYamlDocument } from "../../components/shared/yamlDocument";
-import { describeSource, kubeApiservers, readFlagFile } from "../lib/files";
+import { describeSource, kubeApiservers, mountHolding, readFlagFile } from "../lib/files";
 import { parseIntFlag } from "../lib/flags";
 import { get, isUnknown, list } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
@@ -48,19 +48,11 @@ function checkLogFile(placed: PlacedContainer, path: string, report: Report, who
         return;
     }
     const bound = size * 2 ** 20 * (backups + 1);
-    const mounts = list(placed.container.spec.volumeMounts);
+    const mount = mountHolding(placed.container, path);
     const volumes = list(get(placed.template, "spec", "volumes"));
-    if (isUnknown(mounts)) return report.unknown(mounts);
+    if (isUnknown(mount)) return report.unknown(mount);
     if (isUnknown(volumes)) return report.unknown(volumes);
-    // The innermost mount that holds the file.
-    const mount = mounts
-        .flatMap((m) => {
-            const mountPath = get(m, "mountPath");
-            const holds = typeof mountPath === "string" && path.startsWith(`${mountPath.replace(/\/$/, "")}/`);
-            return holds ? [{ name: get(m, "name"), depth: mountPath.length }] : [];
-        })
-        .sort((a, b) => b.depth - a.depth)[0];
-    const volume = volumes.find((v) => get(v, "name") === get(mount, "name"));
+    const volume = volumes.find((v) => mount !== undefined && get(v, "name") === mount.volume);
     const limit = quantityBytes(get(volume, "emptyDir", "sizeLimit"));
     if (bound > (limit ?? Infinity)) {
         report.violation(

@@ -152,6 +152,24 @@ describe("apiserver-audit-log", () => {
             it(`passes ${what}`, () => assert.deepStrictEqual(onDisk(9, mounts, volumes), []));
         }
 
+        it("waits for a mount not known yet that may hold the log file", () => {
+            const args = [
+                policyFlag,
+                "--audit-log-path=/var/log/kube/audit.log",
+                "--audit-log-maxsize=100",
+                "--audit-log-maxbackup=9",
+            ];
+            const server = apiserver(args, {
+                volumeMounts: [
+                    { name: "audit", mountPath: policyPath, subPath: "policy.yaml" },
+                    { name: "logs", mountPath: unknownValue },
+                ],
+                volumes: [configMapVolume("audit", "audit")],
+            });
+            const analysis = engine.analyzeStack([server, configMapFiles("audit", { "policy.yaml": metadataPolicy })]);
+            assert.deepStrictEqual(levels(analysis), ["advisory"]);
+        });
+
         it("waits for unknown mounts or volumes (advisory)", () => {
             const args = [
                 "--audit-log-path=/var/log/kube/audit.log",
