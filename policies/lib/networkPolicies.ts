@@ -1,5 +1,5 @@
 import { cidrContains, isWholeInternet } from "../../components/config/cidr";
-import { get, isRecord, isUnknown, list, Unknown } from "./known";
+import { firstUnknown, get, isRecord, isUnknown, Unknown } from "./known";
 import { namespaceOf, ofType, Resource, types } from "./resources";
 import { LabelSelector, selectorMatches } from "./selectors";
 
@@ -29,19 +29,26 @@ export interface NetworkPolicyView {
     readonly spec: Record<string, unknown>;
 }
 
-/** The stack's NetworkPolicies whose namespace and spec are known; `unknowns` for the others. */
+/**
+ * The stack's NetworkPolicies whose namespace and whole spec are known; `unknowns` for the others
+ * (any value inside a spec, a peer's CIDR or a port, may decide what it admits).
+ */
 export function networkPolicies(resources: readonly Resource[]): { found: NetworkPolicyView[]; unknowns: Unknown[] } {
     const found: NetworkPolicyView[] = [];
     const unknowns: Unknown[] = [];
     for (const resource of ofType(resources, types.networkPolicy)) {
         const namespace = namespaceOf(resource);
         const spec = get(resource.props, "spec");
+        const unknown = firstUnknown(spec);
         if (isUnknown(namespace)) unknowns.push(namespace);
-        else if (isUnknown(spec)) unknowns.push(spec);
+        else if (unknown !== undefined) unknowns.push(unknown);
         else if (isRecord(spec)) found.push({ resource, namespace, spec });
     }
     return { found, unknowns };
 }
+
+/** A list in a known spec (absent or not a list: empty). */
+const entries = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 function selects(policy: NetworkPolicyView, target: Target): boolean {
     if (policy.namespace !== target.namespace) return false;
@@ -51,8 +58,7 @@ function selects(policy: NetworkPolicyView, target: Target): boolean {
 }
 
 function isolatesIngress(policy: NetworkPolicyView): boolean {
-    const typesList = list(get(policy.spec, "policyTypes"));
-    if (isUnknown(typesList)) return false;
+    const typesList = entries(get(policy.spec, "policyTypes"));
     return typesList.length === 0 || typesList.includes("Ingress");
 }
 
@@ -62,17 +68,14 @@ export function isolatingPolicies(policies: readonly NetworkPolicyView[], target
 }
 
 function portMatches(rulePorts: unknown, port: number, target: Target): boolean {
-    const ports = list(rulePorts);
-    if (isUnknown(ports)) return false;
+    const ports = entries(rulePorts);
     if (ports.length === 0) return true;
     return ports.some((p) => {
         const protocol = get(p, "protocol") ?? "TCP";
         if (protocol !== "TCP") return false;
         const value = get(p, "port");
         if (value === undefined) return true;
-        const from =
-            typeof value === "number" ? value : typeof value === "string" ? target.namedPorts[value] : undefined;
-        if (from === undefined) return false;
+        const from: number | undefined = typeof value === "number" ? value : target.namedPorts[String(value)];
         const end = get(p, "endPort");
         return typeof end === "number" ? from <= port && port <= end : from === port;
     });
@@ -87,9 +90,7 @@ function peerMatches(
     const ipBlock = get(peer, "ipBlock");
     if (isRecord(ipBlock)) {
         if (source.kind !== "address" || typeof ipBlock.cidr !== "string") return false;
-        const except = list(ipBlock.except);
-        const excluded =
-            !isUnknown(except) && except.some((c) => typeof c === "string" && cidrContains(c, source.address));
+        const excluded = entries(ipBlock.except).some((c) => cidrContains(String(c), source.address));
         return cidrContains(ipBlock.cidr, source.address) && !excluded;
     }
     if (source.kind !== "pod") return false;
@@ -106,10 +107,7 @@ function peerMatches(
 /** A selector that selects everything: no labels and no expressions. */
 function isEmptySelector(selector: Record<string, unknown>): boolean {
     const labels = selector.matchLabels;
-    const expressions = list(selector.matchExpressions);
-    return (
-        (!isRecord(labels) || Object.keys(labels).length === 0) && !isUnknown(expressions) && expressions.length === 0
-    );
+    return (!isRecord(labels) || Object.keys(labels).length === 0) && entries(selector.matchExpressions).length === 0;
 }
 
 /** The labels of a namespace (the stack's Namespace, or just its name label). */
@@ -122,12 +120,9 @@ function admittingRules(
     port: number,
 ): { policy: NetworkPolicyView; from: unknown[] }[] {
     return policies.flatMap((policy) => {
-        const rules = list(get(policy.spec, "ingress"));
-        if (isUnknown(rules)) return [];
-        return rules.flatMap((rule) => {
-            const from = list(get(rule, "from"));
-            return portMatches(get(rule, "ports"), port, target) && !isUnknown(from) ? [{ policy, from }] : [];
-        });
+        return entries(get(policy.spec, "ingress")).flatMap((rule) =>
+            portMatches(get(rule, "ports"), port, target) ? [{ policy, from: entries(get(rule, "from")) }] : [],
+        );
     });
 }
 

@@ -17,7 +17,7 @@ export function isOpenvpnContainer(c: Container): boolean {
     const image = c.spec.image;
     if (typeof image === "string" && /(^|[/.-])openvpn([:@/-]|$)/.test(image.split("@")[0])) return true;
     const words = [...known(c.spec.command), ...known(c.spec.args)];
-    return words.some((w) => typeof w === "string" && /(^|\/)openvpn$/.test(w));
+    return words.some((w) => /(^|\/)openvpn$/.test(String(w)));
 }
 
 type Role = "server" | "client" | undefined;
@@ -57,7 +57,10 @@ function roleOfMountedConfig(
     for (const volume of volumes) {
         if (!isRecord(volume) || !mounted.has(volume.name)) continue;
         const source = get(volume, "configMap", "name");
-        if (typeof source !== "string") continue;
+        if (isUnknown(source)) {
+            unknown ??= source;
+            continue;
+        }
         for (const cm of resources.filter((r) => r.type === types.configMap && objectName(r) === source)) {
             if (namespaceOf(cm) !== ns) continue;
             const data = get(cm.props, "data");
@@ -74,7 +77,8 @@ function roleOfMountedConfig(
             }
         }
     }
-    return role ?? unknown;
+    // A configuration not known yet may make it a server, whatever the others say.
+    return unknown ?? role;
 }
 
 /**

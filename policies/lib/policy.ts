@@ -43,11 +43,11 @@ function runRule(
     notApplicable: (reason?: string) => never,
 ): void {
     let firstUnknown: Unknown | undefined;
-    let violations = 0;
+    let violated = false;
     let reason: string | undefined;
     check({
         violation: (message, urn) => {
-            violations++;
+            violated = true;
             reportViolation(message, urn);
         },
         unknown: (value) => {
@@ -58,7 +58,7 @@ function runRule(
         },
     });
     if (firstUnknown !== undefined) throw firstUnknown.error;
-    if (reason !== undefined && violations === 0) notApplicable(reason);
+    if (reason !== undefined && !violated) notApplicable(reason);
 }
 
 function metadata<K extends keyof PackConfig>(rule: RuleMeta<K>) {

@@ -1,6 +1,6 @@
 import { auditPolicyProblems } from "../../components/controlplane/auditPolicy";
 import { parseYamlDocument } from "../../components/shared/yamlDocument";
-import { describeSource, kubeApiservers, readFlagFile } from "../lib/files";
+import { describeSource, kubeApiservers, mountHolding, readFlagFile } from "../lib/files";
 import { parseIntFlag } from "../lib/flags";
 import { get, isUnknown, list } from "../lib/known";
 import { Report, stackPolicy } from "../lib/policy";
@@ -34,7 +34,7 @@ function checkLogFile(placed: PlacedContainer, path: string, report: Report, who
     const flags = containerFlags(placed.container);
     const number = (name: string) => {
         const v = flagValue(flags, name);
-        return isUnknown(v) ? v : v === undefined ? undefined : parseIntFlag(v);
+        return typeof v === "string" ? parseIntFlag(v) : v;
     };
     const size = number("audit-log-maxsize");
     const backups = number("audit-log-maxbackup");
@@ -48,19 +48,13 @@ function checkLogFile(placed: PlacedContainer, path: string, report: Report, who
         return;
     }
     const bound = size * 2 ** 20 * (backups + 1);
-    const mounts = list(placed.container.spec.volumeMounts);
+    const mount = mountHolding(placed.container, path);
     const volumes = list(get(placed.template, "spec", "volumes"));
-    if (isUnknown(mounts) || isUnknown(volumes)) return;
-    const mount = mounts
-        .filter(
-            (m) =>
-                typeof get(m, "mountPath") === "string" &&
-                path.startsWith(`${String(get(m, "mountPath")).replace(/\/$/, "")}/`),
-        )
-        .sort((a, b) => String(get(b, "mountPath")).length - String(get(a, "mountPath")).length)[0];
-    const volume = volumes.find((v) => get(v, "name") === get(mount, "name"));
+    if (isUnknown(mount)) return report.unknown(mount);
+    if (isUnknown(volumes)) return report.unknown(volumes);
+    const volume = volumes.find((v) => mount !== undefined && get(v, "name") === mount.volume);
     const limit = quantityBytes(get(volume, "emptyDir", "sizeLimit"));
-    if (limit !== undefined && bound > limit) {
+    if (bound > (limit ?? Infinity)) {
         report.violation(
             `${who} keeps up to ${backups + 1} audit log files of ${size}MB in ${path}, more than its emptyDir's sizeLimit ${String(get(volume, "emptyDir", "sizeLimit"))}: the kubelet evicts the pod when they fill it. Lower the rotation or raise the limit.`,
             placed.workload.urn,
@@ -82,15 +76,17 @@ export const apiserverAuditLog = stackPolicy({
             const flags = containerFlags(placed.container);
             const logPath = flagValue(flags, "audit-log-path");
             const webhook = flagValue(flags, "audit-webhook-config-file");
+            // A log file is checked whatever else is set; only without one does the webhook matter.
             if (isUnknown(logPath)) report.unknown(logPath);
-            else if (isUnknown(webhook)) report.unknown(webhook);
-            else if (!logPath && !webhook) {
-                report.violation(
-                    `${who} has no audit backend (--audit-log-path or --audit-webhook-config-file): no request is recorded, whatever the policy.`,
-                    placed.workload.urn,
-                );
-            } else if (logPath && logPath !== "-") {
-                checkLogFile(placed, logPath, report, who);
+            else if (logPath && logPath !== "-") checkLogFile(placed, logPath, report, who);
+            else if (!logPath) {
+                if (isUnknown(webhook)) report.unknown(webhook);
+                else if (!webhook) {
+                    report.violation(
+                        `${who} has no audit backend (--audit-log-path or --audit-webhook-config-file): no request is recorded, whatever the policy.`,
+                        placed.workload.urn,
+                    );
+                }
             }
             const file = readFlagFile(
                 resources,

@@ -36,7 +36,7 @@ export const apiserverEncryptionAtRest = stackPolicy({
                 continue;
             }
             const provider = writingProvider(parsed.value, "secrets");
-            if (provider === undefined || !acceptedProviders.includes(provider)) {
+            if (!acceptedProviders.some((accepted) => accepted === provider)) {
                 const writes =
                     provider === undefined
                         ? "names no provider for secrets, so they are written in plain text"

@@ -5,9 +5,8 @@ import { namespaceOf } from "../lib/resources";
 import { containerFlags, containerLabel, flagValue, isEtcd, placedContainers } from "../lib/workloads";
 
 /** The port of the first URL of an etcd --listen-*-urls flag (etcd's defaults when unset). */
-function listenPort(value: unknown, fallback: number): number | undefined {
+function listenPort(value: string | undefined, fallback: number): number | undefined {
     if (value === undefined) return fallback;
-    if (typeof value !== "string") return undefined;
     const match = /^[a-z]+:\/\/[^,/]*:(\d+)/.exec(value.split(",")[0]);
     return match ? Number(match[1]) : undefined;
 }
@@ -28,6 +27,8 @@ export const etcdNetworkPolicy = stackPolicy({
             return;
         }
         const policies = networkPolicies(resources);
+        // A policy not known yet may isolate etcd's pods or admit anyone: every verdict waits on it.
+        policies.unknowns.forEach(report.unknown);
         for (const { workload, template, container } of members.found) {
             const namespace = namespaceOf(workload);
             const labels = get(template, "metadata", "labels");
@@ -44,25 +45,25 @@ export const etcdNetworkPolicy = stackPolicy({
             const target: Target = {
                 namespace,
                 labels: isRecord(labels) ? (labels as Record<string, string>) : {},
-                namedPorts: Object.fromEntries(
-                    (isUnknown(ports) ? [] : ports).flatMap((p) => {
-                        const name = get(p, "name");
-                        const number = get(p, "containerPort");
-                        return typeof name === "string" && typeof number === "number" ? [[name, number]] : [];
-                    }),
-                ),
+                namedPorts: isUnknown(ports)
+                    ? {}
+                    : Object.fromEntries(
+                          ports.flatMap((p) => {
+                              const name = get(p, "name");
+                              const number = get(p, "containerPort");
+                              return typeof name === "string" && typeof number === "number" ? [[name, number]] : [];
+                          }),
+                      ),
             };
             const who = `${containerLabel(container)} of ${workload.name} (namespace ${namespace})`;
             const isolating = isolatingPolicies(policies.found, target);
             if (isolating.length === 0) {
-                if (policies.unknowns.length > 0) {
-                    report.unknown(policies.unknowns[0]);
-                    continue;
+                if (policies.unknowns.length === 0) {
+                    report.violation(
+                        `${who} is selected by no ingress NetworkPolicy: every pod of the seed, every tenant's included, can reach its client and peer ports. A stolen client certificate, or a flaw in etcd's TLS, is then one hop from every Secret of the cluster.`,
+                        workload.urn,
+                    );
                 }
-                report.violation(
-                    `${who} is selected by no ingress NetworkPolicy: every pod of the seed, every tenant's included, can reach its client and peer ports. A stolen client certificate, or a flaw in etcd's TLS, is then one hop from every Secret of the cluster.`,
-                    workload.urn,
-                );
                 continue;
             }
             for (const [role, flag, fallback] of [

@@ -20,31 +20,24 @@ export const tunnelPrivilegesContained = stackPolicy({
         "Give OpenVPN containers capabilities.drop [ALL] and add only NET_ADMIN (and NET_RAW where they run iptables or ping), privileged: false, and the hostPath /dev/net/tun only; move any other privileged workload out of the cluster's control-plane namespace.",
     config: [],
     check: (resources, _config, report) => {
-        // A control-plane namespace: one that runs kube-apiserver. In openvpn mode it can only
-        // enforce the `privileged` Pod Security level, so this policy stands in for the rest.
-        const controlPlane = new Set<string>();
-        const workloads = resources.filter(isWorkload);
-        for (const w of workloads) {
-            const { containers } = containersOf(podTemplate(w));
-            if (!containers.some(isKubeApiserver)) continue;
-            const ns = namespaceOf(w);
-            if (isUnknown(ns)) report.unknown(ns);
-            else controlPlane.add(ns);
-        }
-        let checked = 0;
-        for (const w of workloads) {
+        const placed = resources.filter(isWorkload).flatMap((w) => {
             const template = podTemplate(w);
             const { containers, unknowns } = containersOf(template);
             unknowns.forEach(report.unknown);
             const ns = namespaceOf(w);
             if (isUnknown(ns)) {
                 report.unknown(ns);
-                continue;
+                return [];
             }
+            return [{ w, ns, template, containers, tunnel: containers.filter(isOpenvpnContainer) }];
+        });
+        // A control-plane namespace: one that runs kube-apiserver. In openvpn mode it can only
+        // enforce the `privileged` Pod Security level, so this policy stands in for the rest.
+        const controlPlane = new Set(placed.filter((p) => p.containers.some(isKubeApiserver)).map((p) => p.ns));
+        const checked = placed.filter((p) => controlPlane.has(p.ns) || p.tunnel.length > 0);
+        if (checked.length === 0) report.notApplicable("the stack runs no kube-apiserver and no OpenVPN container");
+        for (const { w, ns, template, containers, tunnel } of checked) {
             const inControlPlane = controlPlane.has(ns);
-            const tunnel = containers.filter(isOpenvpnContainer);
-            if (!inControlPlane && tunnel.length === 0) continue;
-            checked++;
             const where = `${w.name} (namespace ${ns})`;
             for (const key of ["hostNetwork", "hostPID", "hostIPC"]) {
                 const value = get(template, "spec", key);
@@ -55,11 +48,8 @@ export const tunnelPrivilegesContained = stackPolicy({
             }
             for (const c of inControlPlane ? containers : tunnel) {
                 const isTunnel = isOpenvpnContainer(c);
+                // `get` passes an unknown securityContext on as unknown fields.
                 const security = get(c.spec, "securityContext");
-                if (isUnknown(security)) {
-                    report.unknown(security);
-                    continue;
-                }
                 const privileged = get(security, "privileged");
                 if (isUnknown(privileged)) report.unknown(privileged);
                 else if (privileged === true) {
@@ -76,8 +66,7 @@ export const tunnelPrivilegesContained = stackPolicy({
                     report.unknown(added);
                     continue;
                 }
-                const allowed = isTunnel ? tunnelCapabilities : [];
-                const extra = names(added).filter((cap) => !allowed.includes(cap));
+                const extra = names(added).filter((cap) => !(isTunnel && tunnelCapabilities.includes(cap)));
                 if (extra.length > 0) {
                     report.violation(
                         `${containerLabel(c)} of ${where} adds ${extra.join(", ")}. ` +
@@ -116,6 +105,5 @@ export const tunnelPrivilegesContained = stackPolicy({
                 }
             }
         }
-        if (checked === 0) report.notApplicable("the stack runs no kube-apiserver and no OpenVPN container");
     },
 });
