@@ -51,6 +51,7 @@ describe("images-pinned", () => {
             digest,
         });
         assert.deepStrictEqual(parseImage("localhost:5000/app"), { name: "localhost:5000/app", digest: undefined });
+        assert.deepStrictEqual(parseImage(`@${digest}`), { name: "", digest });
     });
 
     for (const kind of [types.statefulSet, types.daemonSet, types.replicaSet, types.job, types.cronJob, types.pod]) {
