@@ -106,17 +106,21 @@ class NotApplicable extends Error {
 }
 
 /**
- * The engine sends each resource's properties as one Struct; the server deserializes it afresh for
- * every policy. The Struct is made again only when the properties changed (tests edit them in
- * place), the deserializing stays per policy, as in the server.
+ * The engine sends each resource's properties as one Struct per request; the server deserializes
+ * it and wraps it in the unknown-checking proxy for every policy. Policies only read their
+ * arguments, so one call (Analyze, AnalyzeStack, or a preview's requests) deserializes each
+ * resource once and hands every policy its own proxy of that value; tests edit properties in
+ * place between calls, never during one.
  */
-const structs = new WeakMap<Record<string, unknown>, { json: string; struct: Struct }>();
+type Deserialized = Map<Record<string, unknown>, Record<string, unknown>>;
 
-function proxied(props: Record<string, unknown>): Record<string, unknown> {
-    const json = JSON.stringify(props);
-    let cached = structs.get(props);
-    if (cached?.json !== json) structs.set(props, (cached = { json, struct: Struct.fromJavaScript(props as never) }));
-    return sdk.unknownCheckingProxy(deserializeProperties(cached.struct, false));
+function proxied(props: Record<string, unknown>, memo: Deserialized): Record<string, unknown> {
+    let value = memo.get(props);
+    if (value === undefined) {
+        value = deserializeProperties(Struct.fromJavaScript(props as never), false);
+        memo.set(props, value);
+    }
+    return sdk.unknownCheckingProxy(value);
 }
 
 function options(r: EngineResource): PolicyResourceOptions {
@@ -130,21 +134,21 @@ function options(r: EngineResource): PolicyResourceOptions {
     };
 }
 
-function providerOf(r: EngineResource, stack: readonly EngineResource[]) {
+function providerOf(r: EngineResource, stack: readonly EngineResource[], memo: Deserialized) {
     const provider = r.provider ? stack.find((p) => p.urn === r.provider) : undefined;
     return provider
-        ? { type: provider.type, props: proxied(provider.props), urn: provider.urn, name: provider.name }
+        ? { type: provider.type, props: proxied(provider.props, memo), urn: provider.urn, name: provider.name }
         : undefined;
 }
 
 const isType = (type: string) => (resourceClass: { __pulumiType?: string }) => resourceClass.__pulumiType === type;
 
 /** What the server builds alike for Analyze and AnalyzeStack: type, proxied props, urn, name, opts, provider. */
-function described(r: EngineResource, stack: readonly EngineResource[]) {
-    const provider = providerOf(r, stack);
+function described(r: EngineResource, stack: readonly EngineResource[], memo: Deserialized) {
+    const provider = providerOf(r, stack, memo);
     return {
         type: r.type,
-        props: proxied(r.props),
+        props: proxied(r.props, memo),
         urn: r.urn,
         name: r.name,
         opts: options(r),
@@ -206,7 +210,11 @@ export class Engine {
     }
 
     /** The Analyze call for one resource (with the stack around it, for its provider). */
-    analyze(resource: EngineResource, stack: readonly EngineResource[] = [resource]): Analysis {
+    analyze(
+        resource: EngineResource,
+        stack: readonly EngineResource[] = [resource],
+        memo: Deserialized = new Map(),
+    ): Analysis {
         const out: Analysis = { diagnostics: [], notApplicable: [] };
         for (const p of this.policies) {
             if (this.level(p) === "disabled" || !("validateResource" in p) || !p.validateResource) continue;
@@ -225,7 +233,7 @@ export class Engine {
                     out,
                     (getConfig, report) => {
                         const args: ResourceValidationArgs = {
-                            ...described(resource, stack),
+                            ...described(resource, stack, memo),
                             asType: (() => undefined) as ResourceValidationArgs["asType"],
                             stackTags: new Map(),
                             getConfig: getConfig as ResourceValidationArgs["getConfig"],
@@ -241,7 +249,7 @@ export class Engine {
     }
 
     /** The AnalyzeStack call: every resource, with parents, dependencies and providers linked. */
-    analyzeStack(resources: readonly EngineResource[]): Analysis {
+    analyzeStack(resources: readonly EngineResource[], memo: Deserialized = new Map()): Analysis {
         const out: Analysis = { diagnostics: [], notApplicable: [] };
         for (const p of this.policies) {
             if (this.level(p) === "disabled" || !("validateStack" in p)) continue;
@@ -249,7 +257,7 @@ export class Engine {
                 const byUrn = new Map<string, PolicyResource>();
                 const built = resources.map((r) => {
                     const resource: PolicyResource = {
-                        ...described(r, resources),
+                        ...described(r, resources, memo),
                         dependencies: [],
                         propertyDependencies: {},
                     };
@@ -283,8 +291,9 @@ export class Engine {
 
     /** A preview: Analyze for every resource, then AnalyzeStack. */
     preview(resources: readonly EngineResource[]): Analysis {
-        const each = resources.map((r) => this.analyze(r, resources));
-        const stack = this.analyzeStack(resources);
+        const memo: Deserialized = new Map();
+        const each = resources.map((r) => this.analyze(r, resources, memo));
+        const stack = this.analyzeStack(resources, memo);
         return {
             diagnostics: [...each.flatMap((a) => a.diagnostics), ...stack.diagnostics],
             notApplicable: [...each.flatMap((a) => a.notApplicable), ...stack.notApplicable],
