@@ -711,6 +711,26 @@ describe("config schema, ids another resource provides later", () => {
 });
 
 describe("config schema, all problems at once", () => {
+    it("shows the value at each problem's key, for cross-key rules too", () => {
+        const config = devInlineConfig({ serviceCidr: "172.25.0.0/20", tunnelPort: 6443, sshAllowedCidrs: ["x"] });
+        pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+        assert.throws(
+            () => loadSettings(new pulumi.Config("gks-cluster")),
+            (e: unknown) => {
+                assert.ok(e instanceof ConfigError);
+                assert.deepStrictEqual(
+                    e.problems.map((p) => [p.key, p.value]),
+                    [
+                        ["gks-cluster:sshAllowedCidrs[0]", "x"],
+                        ["gks-cluster:serviceCidr", "172.25.0.0/20"],
+                        ["gks-cluster:tunnelPort", "6443"],
+                    ],
+                );
+                return true;
+            },
+        );
+    });
+
     it("reports field problems and cross-key problems of one config together", () =>
         assert.deepStrictEqual(problems({ sshAllowedCidrs: ["10.0.0.5/24"], serviceCidr: "172.25.0.0/20" }), [
             "sshAllowedCidrs[0]: has host bits set: use the network address (e.g. 10.0.0.0/24, not 10.0.0.5/24)",

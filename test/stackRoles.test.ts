@@ -114,6 +114,19 @@ describe("two stack roles: the platform stack (per seed) and the cluster stack",
         );
     });
 
+    it("names a seed node the platform lists twice, with its address", async () => {
+        const platform = await platformOutputs();
+        const twice = ["10.0.0.11", "10.0.0.12", "10.0.0.11"];
+        const run = await runProgram(devConfig(), {
+            stackOutputs: { [devPlatform]: { ...platform, seed: { ...platform.seed, nodeAddresses: twice } } },
+        });
+        assert.strictEqual(run.error?.name, "ConfigError");
+        assert.match(
+            run.error.message,
+            /stack organization\/gks-platform\/dev output seed\.nodeAddresses\.2 = "10\.0\.0\.11": is listed twice/,
+        );
+    });
+
     describe("the platform stack", () => {
         it("dev: adopts the seed's tenant and group, creating nothing, and exports them", async () => {
             const config = platformConfig("dev");

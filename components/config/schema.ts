@@ -25,9 +25,13 @@ import { supportedKubernetesVersions } from "./versions";
  * misspelled key inside it is reported by name with the nearest known key.
  */
 
-/** A problem at `path` below the value being refined ([]: the value itself); later checks still run. */
-function issueAt(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
-    ctx.addIssue({ code: "custom", path, message });
+/**
+ * A problem at `path` below the value being refined ([]: the value itself); later checks still
+ * run. Without `input` a stack config problem shows the value at its key (zod would put the whole
+ * value being refined there, for a cross-key rule the whole config); platform outputs show `input`.
+ */
+function issueAt(ctx: z.RefinementCtx, path: (string | number)[], message: string, input?: unknown): void {
+    ctx.addIssue({ code: "custom", path, message, input });
 }
 
 /** Known keys of every strict object, by the name its path ends in (seed, project, ...). */
@@ -211,7 +215,7 @@ export const seedNodeAddresses = z
     .superRefine((addresses, ctx) =>
         addresses.forEach((address, i) => {
             if (addresses.indexOf(address) !== i) {
-                issueAt(ctx, [i], "is listed twice");
+                issueAt(ctx, [i], "is listed twice", address);
             }
         }),
     );
