@@ -1,3 +1,4 @@
+import * as assert from "assert";
 import { policies } from "../../../policies/policies";
 import { types } from "../../../policies/lib/resources";
 import { Analysis, Engine, EngineResource, PolicyPackConfigFile } from "../engine";
@@ -76,3 +77,9 @@ export const notApplicable = (analysis: Analysis): (string | undefined)[] =>
 
 /** The enforcement level of each diagnostic: "advisory" for a verdict that waits on an unknown value. */
 export const levels = (analysis: Analysis): string[] => analysis.diagnostics.map((d) => d.enforcementLevel);
+
+/** The verdict waits for a value the preview does not know: one advisory "can't run ... during preview". */
+export function assertWaits(analysis: Analysis, what?: string): void {
+    assert.deepStrictEqual(levels(analysis), ["advisory"], what);
+    assert.match(messages(analysis)[0], /during preview/, what);
+}
